@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -76,3 +79,143 @@ def data_build(
     write_corpus(examples, out)
     splits = Counter(e.split for e in examples)
     typer.echo(f"wrote {len(examples)} examples to {out} ({dict(splits)})")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _parse_datetime(value: str | None, option: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} {value!r} is not an ISO 8601 date or datetime") from None
+
+
+@app.command()
+def interpret(
+    source: Annotated[
+        str | None, typer.Argument(help="The message text, a .eml/.txt file, or - for stdin.")
+    ] = None,
+    sent_at: Annotated[str | None, typer.Option(help="When it was sent (ISO 8601).")] = None,
+    today: Annotated[str | None, typer.Option(help="Resolve dates against this day.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code for holidays.")] = None,
+    subject: Annotated[str | None, typer.Option(help="The subject line.")] = None,
+    sender: Annotated[
+        str | None, typer.Option(help="The sender, e.g. 'Ann <ann@acme.com>'.")
+    ] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model", help="A model folder.")] = None,
+    recommendations: Annotated[
+        Path | None, typer.Option(help="Your own recommendation table (CSV).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Interpret one message: category, evidence, dates, what to do next and a draft reply."""
+    from nextsteps import render
+    from nextsteps.emails import EmailParseError
+    from nextsteps.interpret import EmptyMessageError, read_input
+    from nextsteps.interpret import interpret as run
+    from nextsteps.model_store import ModelError, load_model
+    from nextsteps.recommend import RecommendationTableError, load_table
+
+    when = _parse_datetime(sent_at, "--sent-at")
+    day = _parse_datetime(today, "--today")
+    try:
+        text = sys.stdin.read() if source in (None, "-") else read_input(source)
+        model = load_model(model_dir).model if model_dir else None
+        rules = load_table(recommendations) if recommendations else None
+        result = run(
+            text,
+            when,
+            subject=subject,
+            sender=sender,
+            today=day.date() if day else None,
+            country=country,
+            model=model,
+            rules=rules,
+        )
+    except (
+        OSError,
+        ValueError,
+        EmailParseError,
+        EmptyMessageError,
+        ModelError,
+        RecommendationTableError,
+    ) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(
+        json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if as_json else "", nl=as_json
+    )
+    if not as_json:
+        render.interpretation(result)
+
+
+@app.command()
+def train(
+    data: Annotated[list[Path], typer.Option(help="Labelled corpus files (JSONL).")] = [  # noqa: B006
+        Path("data/corpus.jsonl")
+    ],
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/current"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Train the classifier on the train split, calibrate it, and write it with its model card."""
+    from nextsteps.corpus import CorpusError
+    from nextsteps.training import train_from_files
+
+    try:
+        result = train_from_files(data, out, seed=seed)
+    except (OSError, CorpusError) as exc:
+        raise _fail(str(exc)) from exc
+    m = result.card["metrics"]
+    typer.echo(f"wrote {out}: test macro-F1 {m.get('macro_f1')}, accuracy {m.get('accuracy')}")
+
+
+@app.command()
+def evaluate(
+    model_dir: Annotated[Path | None, typer.Option("--model", help="A model folder.")] = None,
+    data: Annotated[Path, typer.Option(help="Corpus whose test split is scored.")] = Path(
+        "data/corpus.jsonl"
+    ),
+    out: Annotated[Path, typer.Option(help="Folder for report.json and the PNGs.")] = Path(
+        "reports"
+    ),
+) -> None:
+    """Score a model on the test split beside two baselines; write JSON and PNG reports."""
+    from nextsteps import render
+    from nextsteps.corpus import CorpusError
+    from nextsteps.model_store import ModelError
+    from nextsteps.reports import evaluate_files
+
+    try:
+        reports = evaluate_files(model_dir, data, out)
+    except (OSError, CorpusError, ModelError) as exc:
+        raise _fail(str(exc)) from exc
+    render.evaluation(reports)
+    typer.echo(f"wrote {out}/report.json, confusion.png, reliability.png")
+
+
+@app.command()
+def dates(
+    text: Annotated[str, typer.Argument(help="The text to search for dates.")],
+    sent_at: Annotated[str, typer.Option(help="When it was sent (ISO 8601).")],
+    country: Annotated[str | None, typer.Option(help="ISO country code for holidays.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Find and resolve the dates in a text against its sent datetime."""
+    from nextsteps import render
+    from nextsteps.dates import find_dates, key_date
+
+    when = _parse_datetime(sent_at, "--sent-at")
+    mentions = find_dates(text, when, country=country)
+    key = key_date(text, when, mentions=mentions, country=country)
+    if as_json:
+        payload = {
+            "dates": [m.to_dict() for m in mentions],
+            "key_date": key.to_dict() if key else None,
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        render.dates(mentions, key)

@@ -69,6 +69,7 @@ def save_model(model: LinearModel, out_dir: str | Path, card: dict[str, Any]) ->
     card = {**card, "format": FORMAT, "files": {n: sha256(tmp / n) for n in FILES}}
     (tmp / "card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", "utf-8")
     (tmp / "card.md").write_text(card_markdown(card), encoding="utf-8")
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is meant to be read by all
     _replace_dir(tmp, out)
     return out
 

@@ -1,0 +1,58 @@
+"""Sentences and cue words: what a date is for (hear back, act by, attend).
+
+The cue nearest to an expression, within its sentence, decides its role; the cue
+words are data (date_vocab.yaml, `cues` and `past_cues`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cached_property
+
+from nextsteps.dates._vocab import vocab
+
+# A full stop ends a sentence unless it is part of "a.m."/"p.m.".
+_SENTENCE_END = re.compile(r"[!?;\n]|(?<![ap]\.m)(?<![ap])\.(?=\s|$)")
+#: Order in which equally near cues win.
+ROLE_ORDER = ("past", "hear_by", "deadline", "event")
+
+
+class Sentences:
+    """Sentence bounds of a text, found once and looked up by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def _ends(self) -> list[int]:
+        return [m.end() for m in _SENTENCE_END.finditer(self.text)]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding text[start:end]."""
+        i = bisect.bisect_right(self._ends, start)
+        lo = self._ends[i - 1] if i > 0 else 0
+        j = bisect.bisect_left(self._ends, end)
+        hi = self._ends[j] if j < len(self._ends) else len(self.text)
+        return lo, hi
+
+
+def cue_role(sentences: Sentences, start: int, end: int) -> str | None:
+    """The role of the cue nearest to text[start:end] in its sentence, or None.
+
+    >>> cue_role(Sentences("Please complete the test by Friday."), 28, 34)
+    'deadline'
+    """
+    v = vocab()
+    lo, hi = sentences.around(start, end)
+    best: tuple[int, int, str] | None = None
+    patterns = {"past": v.past_re, **v.cue_re}
+    for role, pattern in patterns.items():
+        for m in pattern.finditer(sentences.text, lo, hi):
+            if m.start() < end and m.end() > start:
+                continue  # "start" in "the start of next week" is the date itself
+            distance = max(m.start() - end, start - m.end())
+            key = (distance, ROLE_ORDER.index(role), role)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None

@@ -1,0 +1,98 @@
+"""One raw email (as saved from a mail client, headers and MIME) to the fields nextsteps reads.
+
+The standard library's `email` package does the MIME work (multipart, quoted-printable, base64,
+charsets); what is written here is the choice of body part and the fallbacks for broken charsets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import re
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
+
+from nextsteps.cleaning import html_to_text
+
+_HEADER_LINE = re.compile(
+    r"^(From|To|Subject|Date|Message-ID|MIME-Version|Received|Return-Path)"
+    r":",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+class EmailParseError(ValueError):
+    """A raw email whose body could not be read."""
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    body: str
+    subject: str = ""
+    sender: str = ""
+    sent_at: dt.datetime | None = None
+    message_id: str = ""
+
+
+def looks_like_raw_email(text: str) -> bool:
+    """True when the text starts with a block of RFC 5322 headers (at least two known ones)."""
+    head = text.lstrip()[:4000].split("\n\n", 1)[0]
+    return len(_HEADER_LINE.findall(head)) >= 2
+
+
+def parse_email(raw: bytes | str) -> ParsedEmail:
+    """Headers and decoded body of one raw email. Raises EmailParseError when there is no body."""
+    if isinstance(raw, str):
+        msg = email.message_from_string(raw, policy=policy.default)
+    else:
+        msg = email.message_from_bytes(raw, policy=policy.default)
+    body = _body_text(msg)
+    if body is None or not body.strip():
+        raise EmailParseError("no readable text body in the email")
+    return ParsedEmail(
+        body=body,
+        subject=_header(msg, "Subject"),
+        sender=_header(msg, "From"),
+        sent_at=_date(msg),
+        message_id=_header(msg, "Message-ID"),
+    )
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        return str(msg.get(name, "") or "").strip()
+    except (ValueError, TypeError, IndexError):  # malformed header: keep going without it
+        return ""
+
+
+def _date(msg: EmailMessage) -> dt.datetime | None:
+    raw = _header(msg, "Date")
+    try:
+        return parsedate_to_datetime(raw) if raw else None
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def _body_text(msg: EmailMessage) -> str | None:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return None
+    text = _decode(part)
+    return html_to_text(text) if part.get_content_subtype() == "html" else text
+
+
+def _decode(part: EmailMessage) -> str:
+    """The part's text; a wrong or unknown charset falls back to cp1252, then utf-8 with
+    replacement, so a mislabelled body is read rather than lost."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeDecodeError):
+        payload = part.get_payload(decode=True) or b""
+        for charset in ("utf-8", "cp1252"):
+            try:
+                return payload.decode(charset)
+            except UnicodeDecodeError:
+                continue
+        return payload.decode("utf-8", errors="replace")

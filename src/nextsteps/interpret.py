@@ -1,0 +1,171 @@
+"""Interpret one message: its category with calibrated confidence and evidence, its dates, and
+what to do next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nextsteps.classifier import Evidence, LinearModel
+from nextsteps.cleaning import newest_part
+from nextsteps.emails import looks_like_raw_email, parse_email
+from nextsteps.features import MessageFields
+from nextsteps.recommend import Recommendation, Rule, recommend
+from nextsteps.types import Category, DateMention, KeyDate
+
+#: Below this top probability a message is flagged for a person to check (docs/model.md).
+REVIEW_THRESHOLD = 0.6
+
+
+class EmptyMessageError(ValueError):
+    """The message has no text to interpret."""
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a message means and what to do about it."""
+
+    label: Category
+    confidence: float
+    probabilities: dict[str, float]
+    needs_review: bool
+    runner_up: Category
+    evidence: list[Evidence]
+    dates: list[DateMention]
+    key_date: KeyDate | None
+    recommendation: Recommendation | None
+    sent_at: dt.datetime
+    sent_at_source: str  # "header", "given" or "today" (dates then resolve against today)
+    subject: str
+    sender: str
+    text: str  # the cleaned newest part that was interpreted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": str(self.label),
+            "confidence": self.confidence,
+            "probabilities": self.probabilities,
+            "needs_review": self.needs_review,
+            "runner_up": str(self.runner_up),
+            "evidence": [e.to_dict() for e in self.evidence],
+            "dates": [d.to_dict() for d in self.dates],
+            "key_date": self.key_date.to_dict() if self.key_date else None,
+            "recommendation": self.recommendation.to_dict() if self.recommendation else None,
+            "sent_at": self.sent_at.isoformat(),
+            "sent_at_source": self.sent_at_source,
+            "subject": self.subject,
+            "sender": self.sender,
+            "text": self.text,
+        }
+
+
+def interpret(
+    text: str,
+    sent_at: dt.datetime | None = None,
+    *,
+    subject: str | None = None,
+    sender: str | None = None,
+    today: dt.date | None = None,
+    country: str | None = None,
+    model: LinearModel | None = None,
+    rules: list[Rule] | None = None,
+) -> Interpretation:
+    """Interpret a pasted message or a whole raw email.
+
+    A raw email's Date, From and Subject headers fill in what is not given. Without any sent date,
+    dates resolve against `today` (default: the machine's date) and `sent_at_source` says so.
+
+    >>> interpret("We'd like to invite you to a final interview. Are you free Tuesday at 2?",
+    ...           dt.datetime(2025, 10, 14, 9, 0)).label
+    <Category.IMMEDIATE_NEXT_STEPS: 'immediate_next_steps'>
+    """
+    if looks_like_raw_email(text):
+        parsed = parse_email(text)
+        text = parsed.body
+        subject = subject if subject is not None else parsed.subject
+        sender = sender if sender is not None else parsed.sender
+        sent_at, source = (sent_at, "given") if sent_at else (parsed.sent_at, "header")
+    else:
+        source = "given"
+    if sent_at is None:
+        day = today or dt.date.today()
+        sent_at, source = dt.datetime.combine(day, dt.time(9, 0)), "today"
+    body = newest_part(text).body
+    if not body.strip():
+        raise EmptyMessageError("the message is empty")
+    fields = MessageFields(body, subject or "", sender or "", sent_at)
+    return _interpret_fields(fields, source, model or _default_model(), rules, country)
+
+
+def _interpret_fields(
+    fields: MessageFields,
+    source: str,
+    model: LinearModel,
+    rules: list[Rule] | None,
+    country: str | None,
+) -> Interpretation:
+    from nextsteps.dates import find_dates, key_date
+
+    probs = model.predict_proba(fields)
+    order = probs.argsort()[::-1]
+    label, runner = model.labels[order[0]], model.labels[order[1]]
+    mentions = find_dates(fields.body, fields.sent_at, country=country)
+    key = key_date(fields.body, fields.sent_at, mentions=mentions, country=country)
+    if label == Category.UNRELATED:
+        key = None
+    confidence = round(float(probs[order[0]]), 4)
+    return Interpretation(
+        label=Category(label),
+        confidence=confidence,
+        probabilities={lab: round(float(p), 4) for lab, p in zip(model.labels, probs, strict=True)},
+        needs_review=confidence < REVIEW_THRESHOLD,
+        runner_up=Category(runner),
+        evidence=model.evidence(fields, label, runner),
+        dates=mentions,
+        key_date=key,
+        recommendation=recommend(
+            label,
+            key,
+            fields.sent_at.date(),
+            sender=fields.sender,
+            subject=fields.subject,
+            rules=rules,
+            country=country,
+        ),
+        sent_at=fields.sent_at,
+        sent_at_source=source,
+        subject=fields.subject,
+        sender=fields.sender,
+        text=fields.body,
+    )
+
+
+def interpret_many(texts: Iterable[str], **kwargs: Any) -> list[Interpretation]:
+    """`interpret` each text with the same options; the model is loaded once."""
+    kwargs.setdefault("model", _default_model())
+    return [interpret(t, **kwargs) for t in texts]
+
+
+_MODEL: LinearModel | None = None
+
+
+def _default_model() -> LinearModel:
+    global _MODEL
+    if _MODEL is None:
+        from nextsteps.model_store import load_model
+
+        _MODEL = load_model().model
+    return _MODEL
+
+
+def read_input(source: str) -> str:
+    """The text behind a CLI argument: a .eml/.txt file path, or the text itself."""
+    path = Path(source)
+    if len(source) < 4096 and "\n" not in source and path.suffix and path.is_file():
+        if path.suffix.lower() not in {".eml", ".txt"}:
+            raise ValueError(f"{source}: unknown file type {path.suffix!r}; expected .eml or .txt")
+        return path.read_bytes().decode("utf-8", errors="replace")
+    return source

@@ -1,0 +1,153 @@
+"""Train the classifier on a labelled corpus, calibrate it, and describe it in a model card.
+
+Only the train split is used for fitting, cross-validation and calibration; the test split is
+touched once, after everything is chosen, to report held-out metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nextsteps.classifier import LinearModel, ModelConfig, fit_linear, fit_temperature, softmax
+from nextsteps.cleaning import newest_part
+from nextsteps.corpus import load_corpus
+from nextsteps.evaluation import LABELS, Report, keyword_baseline, majority_baseline, report
+from nextsteps.features import MessageFields
+from nextsteps.types import Example
+
+#: The configuration chosen by grouped cross-validation (docs/model-selection.md).
+DEFAULT_CONFIG = ModelConfig()
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model: LinearModel
+    card: dict[str, Any]
+    test: Report | None
+
+
+def message_fields(ex: Example) -> MessageFields:
+    """What the classifier reads of a corpus example: the cleaned newest part and its envelope."""
+    return MessageFields(
+        body=newest_part(ex.text).body,
+        subject=ex.subject,
+        sender=ex.sender,
+        sent_at=dt.datetime.fromisoformat(ex.sent_at),
+    )
+
+
+def group_folds(groups: Sequence[str], n_folds: int) -> np.ndarray:
+    """A fold number per example, whole groups kept together (deterministic: by group hash)."""
+
+    def bucket(g: str) -> int:
+        return int(hashlib.sha256(f"fold:{g}".encode()).hexdigest()[:8], 16) % n_folds
+
+    return np.array([bucket(g) for g in groups])
+
+
+def out_of_fold_logits(
+    fields: Sequence[MessageFields],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    config: ModelConfig,
+    *,
+    n_folds: int = 5,
+    seed: int = 0,
+) -> np.ndarray:
+    """Logits (columns in LABELS order) of each example from a model that never saw its group."""
+    folds = group_folds(groups, n_folds)
+    out = np.zeros((len(fields), len(LABELS)), dtype=np.float64)
+    for k in range(n_folds):
+        train_idx, held_idx = np.flatnonzero(folds != k), np.flatnonzero(folds == k)
+        model = fit_linear(
+            [fields[i] for i in train_idx], [labels[i] for i in train_idx], config, seed
+        )
+        cols = [LABELS.index(lab) for lab in model.labels]
+        for i in held_idx:
+            out[i, :] = -1e9
+            out[i, cols] = model.logits(fields[i])
+    return out
+
+
+def train(
+    examples: Sequence[Example], *, config: ModelConfig = DEFAULT_CONFIG, seed: int = 0
+) -> TrainResult:
+    """Fit on the train split, calibrate on out-of-fold logits, report on the test split."""
+    train_set = [e for e in examples if e.split == "train"]
+    test_set = [e for e in examples if e.split == "test"]
+    fields = [message_fields(e) for e in train_set]
+    labels = [str(e.label) for e in train_set]
+    oof = out_of_fold_logits(fields, labels, [e.group for e in train_set], config, seed=seed)
+    y = np.array([LABELS.index(lab) for lab in labels])
+    model = fit_linear(fields, labels, config, seed)
+    model.temperature = fit_temperature(oof, y)
+    cv = report(
+        "cross-validation",
+        labels,
+        [LABELS[i] for i in oof.argmax(1)],
+        softmax(oof / model.temperature),
+    )
+    test = evaluate_model(model, test_set) if test_set else None
+    card = {
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "labels": model.labels,
+        "n_train": len(train_set),
+        "n_test": len(test_set),
+        "data_sha256": corpus_hash(examples),
+        "seed": seed,
+        "params": asdict(config),
+        "temperature": model.temperature,
+        "cross_validation": {"macro_f1": cv.macro_f1, "accuracy": cv.accuracy, "ece": cv.ece},
+        "metrics": test.to_dict() if test else {},
+        "versions": library_versions(),
+    }
+    return TrainResult(model, card, test)
+
+
+def evaluate_model(model: LinearModel, examples: Sequence[Example], name: str = "model") -> Report:
+    """Held-out report of a model, probabilities re-ordered into LABELS order."""
+    probs = model.predict_proba_many([message_fields(e) for e in examples])
+    probs = probs[:, [model.labels.index(lab) for lab in LABELS]]
+    return report(
+        name, [str(e.label) for e in examples], [LABELS[i] for i in probs.argmax(1)], probs
+    )
+
+
+def baseline_reports(train_set: Sequence[Example], test_set: Sequence[Example]) -> list[Report]:
+    gold = [str(e.label) for e in test_set]
+    majority = majority_baseline([str(e.label) for e in train_set], len(test_set))
+    keywords = keyword_baseline([newest_part(e.text).body for e in test_set])
+    return [report("majority label", gold, majority), report("keyword rules", gold, keywords)]
+
+
+def corpus_hash(examples: Sequence[Example]) -> str:
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(f"{e.id}\t{e.label}\t{e.split}\t{e.text}\n".encode())
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    names = ("numpy", "scikit-learn", "scipy", "nextsteps")
+    return {"python": platform.python_version(), **{n: version(n) for n in names}}
+
+
+def train_from_files(
+    data: Sequence[str | Path], out_dir: str | Path, *, seed: int = 0
+) -> TrainResult:
+    """Load corpora, train, and save the model with its card into `out_dir`."""
+    from nextsteps.model_store import save_model
+
+    examples = [e for path in data for e in load_corpus(path)]
+    result = train(examples, seed=seed)
+    save_model(result.model, out_dir, result.card)
+    return result
