@@ -33,10 +33,15 @@ _FREE_MAIL = {
     "proton",
 }
 _ATS_HINT = re.compile(r"no-?reply|notifications?|careers|jobs|talent|recruiting|ats|hire", re.I)
-_ROLE = re.compile(
-    r"(?:for|re:?|regarding|–|-|:)\s+(?:the\s+)?([A-Z][\w/&+. -]{2,60}?)\s+"
-    r"(?:role|position|opening|vacancy|job|opportunity|interview)\b",
+# Role names in subject lines: "Interview for Senior Data Analyst", "Data Engineer role - next".
+_ROLES = (
+    re.compile(
+        r"\bfor (?:the |our |a )?(?P<role>[A-Z][\w/&+.' -]{2,60}?)"
+        r"(?: (?:role|position|opening|vacancy|job))?\s*(?:$|[-–|(,:!])"
+    ),
+    re.compile(r"(?P<role>[A-Z][\w/&+.' ]{2,60}?) (?:role|position|opening|vacancy)\b"),
 )
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw|tr)\s*:\s*)+", re.IGNORECASE)
 
 
 class RecommendationTableError(ValueError):
@@ -184,13 +189,15 @@ def _company(address: str) -> str | None:
 
 
 def _role(subject: str) -> str | None:
-    match = _ROLE.search(subject)
-    return match.group(1).strip() if match else None
+    subject = _SUBJECT_PREFIX.sub("", subject)
+    for pattern in _ROLES:
+        match = pattern.search(subject)
+        if match:
+            return match["role"].strip()
+    return None
 
 
-def draft_text(
-    name: str, ctx: MessageContext, key: KeyDate | None, follow_up: dt.date | None
-) -> str:
+def draft_text(name: str, ctx: MessageContext, key: KeyDate | None) -> str:
     """Fill a draft template; what the message did not tell stays as a [BRACKETED] placeholder."""
     if not name:
         return ""

@@ -1,0 +1,66 @@
+"""Find date expressions in a message and resolve them against its sent datetime.
+
+Conventions: docs/dates.md. Vocabulary and cue words: resources/date_vocab.yaml.
+Only regex, dateutil, numpy and holidays are imported, so a cold start stays cheap.
+
+>>> from datetime import datetime
+>>> sent = datetime(2025, 3, 10, 9, 0)  # a Monday
+>>> [m.value for m in find_dates("Are you free next Friday at 2?", sent)]
+['2025-03-21T14:00']
+>>> key_date("You'll hear from us by the end of next week.", sent).value
+'2025-03-21'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nextsteps.dates._find import (
+    attach_times,
+    collect,
+    drop_traps,
+    longest_first,
+    share_across_or,
+    to_mentions,
+)
+from nextsteps.dates._key import choose_key_date
+from nextsteps.dates._rules import Ctx
+from nextsteps.types import DateMention, KeyDate
+
+__all__ = ["find_dates", "key_date"]
+
+
+def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> list[DateMention]:
+    """Every date expression in `text`, resolved against `sent_at`, sorted and non-overlapping.
+
+    `sent_at` keeps its own wall-clock time (an offset is never converted);
+    `country` (ISO code, e.g. "US") makes business days skip its public holidays.
+
+    >>> sent = datetime.fromisoformat("2025-06-18T10:00-05:00")  # a Wednesday
+    >>> [(m.text, m.kind, m.value) for m in find_dates("Please reply within 48 hours.", sent)]
+    [('48 hours', 'deadline', '2025-06-20T10:00')]
+    """
+    ctx = Ctx(text, sent_at, country.upper() if country else None)
+    kept = longest_first(drop_traps(collect(ctx), text, ctx))
+    attach_times(kept, ctx)
+    share_across_or(kept, text)
+    return to_mentions(kept, ctx)
+
+
+def key_date(
+    text: str,
+    sent_at: datetime,
+    *,
+    mentions: list[DateMention] | None = None,
+    country: str | None = None,
+) -> KeyDate | None:
+    """The one date that matters for the candidate's follow-up (docs/dates.md, "The key date").
+
+    >>> sent = datetime(2025, 3, 10, 9, 0)  # a Monday
+    >>> kd = key_date("Are you free Wednesday or Thursday at 2?", sent)
+    >>> (kd.value, kd.kind)
+    ('2025-03-12T14:00', 'event')
+    """
+    if mentions is None:
+        mentions = find_dates(text, sent_at, country=country)
+    return choose_key_date(text, sent_at, mentions)

@@ -1,0 +1,55 @@
+"""The key date of a message: the one date the candidate's follow-up hangs on."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from nextsteps.dates._cues import Sentences, cue_role
+from nextsteps.dates._find import DEADLINE_MODS
+from nextsteps.types import DateMention, KeyDate, KeyDateKind
+
+# Quoted earlier messages do not count (labels.md): they start at the first of these.
+_QUOTE_START = re.compile(
+    r"(?m)^(?:On\s.{4,200}?wrote:\s*$|>|-{2,}\s*Original Message|_{5,}|From:\s)"
+)
+#: A deadline to act wins over an event, an event over a hear-back date.
+_RANK = {"deadline": 0, "event": 1, "hear_by": 2}
+
+
+def _role(m: DateMention, sentences: Sentences) -> str:
+    role = cue_role(sentences, m.start, m.end)
+    if m.mod in DEADLINE_MODS and role in (None, "event"):
+        return "deadline"  # one is never invited "by Friday": it is something to do by then
+    return role or "event"
+
+
+def _pick(value: str | dict[str, str], role: str) -> str:
+    """A window's end is what one waits for; an event window starts when it starts."""
+    if isinstance(value, str):
+        return value
+    return value["start"] if role == "event" else value["end"]
+
+
+def choose_key_date(text: str, sent_at: datetime, mentions: list[DateMention]) -> KeyDate | None:
+    """Rank the usable mentions: definite before vague, then deadline > event > hear_by, then first."""
+    quote = _QUOTE_START.search(text)
+    cutoff = quote.start() if quote else len(text)
+    sent_day = sent_at.date().isoformat()
+    sentences = Sentences(text)
+    best: tuple[tuple[bool, int, int], str, DateMention] | None = None
+    for m in mentions:
+        if m.start >= cutoff or m.value is None:
+            continue
+        role = _role(m, sentences)
+        end = m.value if isinstance(m.value, str) else m.value["end"]
+        if role == "past" or end[:10] < sent_day:
+            continue
+        rank = (m.kind == "vague", _RANK[role], m.start)
+        if best is None or rank < best[0]:
+            best = (rank, role, m)
+    if best is None:
+        return None
+    _, role, m = best
+    kind: KeyDateKind = role  # type: ignore[assignment]
+    return KeyDate(value=_pick(m.value, role), kind=kind, mention=m)  # type: ignore[arg-type]
