@@ -38,7 +38,7 @@ data-check: $(STAMP) ## Validate the corpus (or FILE=path/to/your.jsonl)
 	$(BIN)/nextsteps data check $(or $(FILE),data/corpus.jsonl)
 
 train: $(STAMP) ## Retrain the shipped model from data/corpus.jsonl
-	$(BIN)/nextsteps train --data data/corpus.jsonl --out src/nextsteps/resources/model
+	$(BIN)/nextsteps train --data data/corpus.jsonl --out models/shipped
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

@@ -158,7 +158,7 @@ def train(
     data: Annotated[list[Path], typer.Option(help="Labelled corpus files (JSONL).")] = [  # noqa: B006
         Path("data/corpus.jsonl")
     ],
-    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/current"),
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/shipped"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """Train the classifier on the train split, calibrate it, and write it with its model card."""
