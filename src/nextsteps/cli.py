@@ -60,6 +60,19 @@ def data_check(
     raise typer.Exit(1 if failed else 0)
 
 
+@data_app.command("stats")
+def data_stats(
+    path: Annotated[Path, typer.Argument(help="A JSONL corpus.")] = Path("data/corpus.jsonl"),
+) -> None:
+    """Print counts per label, channel and form by split, as Markdown tables."""
+    from nextsteps.corpus import CorpusError, load_corpus, stats_markdown
+
+    try:
+        typer.echo(stats_markdown(load_corpus(path)))
+    except (OSError, CorpusError) as exc:
+        raise _fail(str(exc)) from exc
+
+
 @data_app.command("build")
 def data_build(
     source_dir: Annotated[Path, typer.Argument(help="Folder of hand-written YAML sources.")],

@@ -180,3 +180,20 @@ def write_corpus(examples: Iterable[Example], path: str | Path) -> None:
     with Path(path).open("w", encoding="utf-8") as fh:
         for ex in examples:
             fh.write(json.dumps(example_to_record(ex), ensure_ascii=False) + "\n")
+
+
+def stats_markdown(examples: list[Example]) -> str:
+    """Counts per label, channel and form, each by split, as Markdown tables (for the data card)."""
+    from collections import Counter
+
+    out = []
+    for field in ("label", "channel", "form"):
+        counts = Counter((str(getattr(e, field)), e.split) for e in examples)
+        keys = sorted({k for k, _ in counts})
+        out += [f"| {field} | train | test | total |", "|---|---:|---:|---:|"]
+        for k in keys:
+            tr, te = counts[(k, "train")], counts[(k, "test")]
+            out.append(f"| {k} | {tr} | {te} | {tr + te} |")
+        n_tr = sum(1 for e in examples if e.split == "train")
+        out += [f"| **all** | {n_tr} | {len(examples) - n_tr} | {len(examples)} |", ""]
+    return "\n".join(out)
