@@ -43,4 +43,8 @@ train: $(STAMP) ## Retrain the shipped model from data/corpus.jsonl
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info src/*.egg-info
 
-.PHONY: help install demo test lint format corpus data-check train clean
+
+data-card: $(STAMP) ## Refresh the counts in data/README.md from data/corpus.jsonl
+	$(BIN)/python scripts/refresh_data_card.py
+
+.PHONY: help install demo test lint format corpus data-check data-card train clean

@@ -145,3 +145,11 @@ def test_near_duplicate_groups_are_tied_to_one_split():
     groups = ["a", "b", "c"]
     splits = assign_splits(texts, groups, test_share=0.5)
     assert splits[0] == splits[1]
+
+
+def test_data_card_counts_are_true_to_the_corpus(corpus):
+    from nextsteps.corpus import stats_markdown
+
+    card = (ROOT / "data" / "README.md").read_text("utf-8")
+    table = card.split("<!-- stats:start -->")[1].split("<!-- stats:end -->")[0].strip()
+    assert table == stats_markdown(corpus).strip(), "refresh with `make data-card`"

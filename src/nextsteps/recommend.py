@@ -176,6 +176,8 @@ class MessageContext:
 def message_context(sender: str, subject: str) -> MessageContext:
     name, _, address = sender.rpartition("<")
     name = name.strip().strip('"')
+    if "," in name:  # Outlook's "Last, First"
+        name = name.split(",", 1)[1].strip()
     first = name.split()[0] if name and not _ATS_HINT.search(name) else None
     return MessageContext(first, _company(address or sender), _role(subject))
 
