@@ -50,3 +50,8 @@ def test_html_only_body_becomes_text():
 
 def test_plain_short_text_is_kept_as_is():
     assert newest_part("can u do tmrw at 10?").body == "can u do tmrw at 10?"
+
+
+def test_an_address_in_angle_brackets_is_not_taken_for_html():
+    text = "Thanks, we'll decide by Friday.\n\nOn Mon, Mar 3, 2025 at 4:12 PM Ann <a@x.com> wrote:\n> Are you free Tuesday?"
+    assert newest_part(text).body == "Thanks, we'll decide by Friday."

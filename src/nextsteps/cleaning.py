@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_HTML_HINT = re.compile(r"<\s*(html|body|div|p|br|table|span|a)\b", re.IGNORECASE)
+# A tag, not an address: "<p>" or "<a href=...>" but not "<a.jones@acme.com>".
+_HTML_HINT = re.compile(r"<(html|body|div|p|br|table|span|a)[\s>/]", re.IGNORECASE)
 _FORWARD_MARKER = re.compile(
     r"^\s*(-{3,}\s*Forwarded message\s*-{3,}|Begin forwarded message:)\s*$",
     re.IGNORECASE | re.MULTILINE,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from nextsteps.dates import _calendar
 from nextsteps.dates._find import (
     attach_times,
     collect,
@@ -34,13 +35,17 @@ def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> l
     """Every date expression in `text`, resolved against `sent_at`, sorted and non-overlapping.
 
     `sent_at` keeps its own wall-clock time (an offset is never converted);
-    `country` (ISO code, e.g. "US") makes business days skip its public holidays.
+    `country` (ISO code, e.g. "US") makes business days skip its public holidays;
+    an unknown code raises ValueError.
 
     >>> sent = datetime.fromisoformat("2025-06-18T10:00-05:00")  # a Wednesday
     >>> [(m.text, m.kind, m.value) for m in find_dates("Please reply within 48 hours.", sent)]
     [('48 hours', 'deadline', '2025-06-20T10:00')]
     """
-    ctx = Ctx(text, sent_at, country.upper() if country else None)
+    country = country.upper() if country else None
+    if country:
+        _calendar.public_holidays(country, sent_at.year)  # unknown code: ValueError now
+    ctx = Ctx(text, sent_at, country)
     kept = longest_first(drop_traps(collect(ctx), text, ctx))
     attach_times(kept, ctx)
     share_across_or(kept, text)

@@ -37,11 +37,15 @@ class Sentences:
         return lo, hi
 
 
-def cue_role(sentences: Sentences, start: int, end: int) -> str | None:
-    """The role of the cue nearest to text[start:end] in its sentence, or None.
+#: How much farther a hear-back cue after the expression counts than one before it.
+AFTER_PENALTY = 15
 
-    >>> cue_role(Sentences("Please complete the test by Friday."), 28, 34)
-    'deadline'
+
+def nearest_cue(sentences: Sentences, start: int, end: int) -> tuple[str, int] | None:
+    """(role, distance in characters) of the cue nearest to text[start:end] in its sentence.
+
+    >>> nearest_cue(Sentences("Please complete the test by Friday."), 28, 34)
+    ('deadline', 13)
     """
     v = vocab()
     lo, hi = sentences.around(start, end)
@@ -51,8 +55,19 @@ def cue_role(sentences: Sentences, start: int, end: int) -> str | None:
         for m in pattern.finditer(sentences.text, lo, hi):
             if m.start() < end and m.end() > start:
                 continue  # "start" in "the start of next week" is the date itself
-            distance = max(m.start() - end, start - m.end())
+            after = m.start() >= end
+            if after and role == "deadline":
+                continue  # one acts before a date: "submit ... by Thursday"
+            distance = (
+                m.start() - end + AFTER_PENALTY * (role == "hear_by") if after else start - m.end()
+            )
             key = (distance, ROLE_ORDER.index(role), role)
             if best is None or key < best:
                 best = key
-    return best[2] if best else None
+    return (best[2], best[0]) if best else None
+
+
+def cue_role(sentences: Sentences, start: int, end: int) -> str | None:
+    """The role of the nearest cue, or None when the sentence has none."""
+    found = nearest_cue(sentences, start, end)
+    return found[0] if found else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -21,7 +22,8 @@ _TIME = (
     rf"(?:\s+(?P<tz>{_TZ})(?!\w))?"
 )
 _TIME_AFTER = re.compile(rf"\s*,?\s*(?:(?P<at>(?i:at|@|from|around|by))\s+)?{_TIME}")
-_TIME_BEFORE = re.compile(rf"(?i:at|@)\s+{_TIME}\s*,?\s+(?:(?i:on)\s+)?$")
+_TIME_BEFORE = re.compile(rf"(?:(?P<at>(?i:at|@))\s+)?{_TIME}\s*,?\s+(?:(?i:on)\s+)?$")
+_SUFFIX_EOD = re.compile(r"\s+(?:EOD|COB|(?i:end\s+of\s+(?:the\s+)?(?:business\s+)?day))(?!\w)")
 _PREFIX_WEEK_OF = re.compile(r"(?i:(?<!\w)the\s+week\s+(?:of|commencing|beginning)\s+)$")
 _PREFIX_EOD = re.compile(
     r"(?<!\w)(?:EOD|COB|(?i:end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+business))"
@@ -52,6 +54,8 @@ def _extend_prefix(c: Cand, ctx: Ctx) -> Cand | None:
         return Cand(c.start - len(head) + m.start(), c.end, span, rule="week_of")
     if m := _PREFIX_EOD.search(head):
         return replace(c, start=c.start - len(head) + m.start(), timed_ok=False, rule="eod_day")
+    if m := _SUFFIX_EOD.match(ctx.text, c.end):  # "tomorrow EOD"
+        return replace(c, end=m.end(), timed_ok=False, rule="eod_day")
     return None
 
 
@@ -102,7 +106,8 @@ def attach_times(kept: list[Cand], ctx: Ctx) -> None:
             continue
         floor = kept[i - 1].end if i else 0
         head = text[max(floor, c.start - 40) : c.start]
-        if before := _TIME_BEFORE.search(head):
+        before = _TIME_BEFORE.search(head)
+        if before and (before["at"] or before["ap"] or before["mi"] or before["noon"]):
             c.value, c.has_time = _combine(c, before), True
             c.start = c.start - len(head) + before.start()
 
@@ -114,7 +119,7 @@ def _combine(c: Cand, m: re.Match[str]) -> datetime:
 def share_across_or(kept: list[Cand], text: str) -> None:
     """ "Wednesday or Thursday at 2": the time (and week) of the last option holds for all."""
     shared: set[int] = set()
-    for a, b in reversed(list(zip(kept, kept[1:], strict=False))):
+    for a, b in reversed(list(itertools.pairwise(kept))):
         # A comma joins options only inside a list that ends in "or"/"and".
         comma = id(b) in shared and _COMMA.fullmatch(text, a.end, b.start)
         if not (comma or _JOINER.fullmatch(text, a.end, b.start)):

@@ -5,23 +5,31 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from nextsteps.dates._cues import Sentences, cue_role
-from nextsteps.dates._find import DEADLINE_MODS
+from nextsteps.dates._cues import Sentences, nearest_cue
 from nextsteps.types import DateMention, KeyDate, KeyDateKind
 
 # Quoted earlier messages do not count (labels.md): they start at the first of these.
 _QUOTE_START = re.compile(
     r"(?m)^(?:On\s.{4,200}?wrote:\s*$|>|-{2,}\s*Original Message|_{5,}|From:\s)"
 )
-#: A deadline to act wins over an event, an event over a hear-back date.
-_RANK = {"deadline": 0, "event": 1, "hear_by": 2}
+#: A deadline to act wins over an event, an event over a hear-back date; a date that no
+#: cue word explains ("the office is closed Monday") comes last.
+_RANK = {"deadline": 0, "event": 1, "hear_by": 2, "uncued": 3}
+#: "by"/"within" a date is something to do by then, whatever the nearest cue; "until"
+#: is often just an absence ("travelling until the 20th"), so it does not count here.
+_ACT_BY = frozenset({"by", "before", "within"})
+#: An event cue farther than this does not make the date an event ("the first option").
+_EVENT_REACH = 15
 
 
-def _role(m: DateMention, sentences: Sentences) -> str:
-    role = cue_role(sentences, m.start, m.end)
-    if m.mod in DEADLINE_MODS and role in (None, "event"):
-        return "deadline"  # one is never invited "by Friday": it is something to do by then
-    return role or "event"
+def _role(m: DateMention, sentences: Sentences) -> tuple[str, int]:
+    """(role, distance to its cue); options of one event share a bucket, so the first wins."""
+    role, distance = nearest_cue(sentences, m.start, m.end) or ("uncued", 0)
+    if m.mod in _ACT_BY and role in ("uncued", "event"):
+        return "deadline", 0
+    if role == "event":
+        return ("event", 0) if distance <= _EVENT_REACH else ("uncued", 0)
+    return role, distance
 
 
 def _pick(value: str | dict[str, str], role: str) -> str:
@@ -32,24 +40,25 @@ def _pick(value: str | dict[str, str], role: str) -> str:
 
 
 def choose_key_date(text: str, sent_at: datetime, mentions: list[DateMention]) -> KeyDate | None:
-    """Rank the usable mentions: definite before vague, then deadline > event > hear_by, then first."""
+    """Rank the usable mentions: definite first, then deadline > event > hear_by, then first."""
     quote = _QUOTE_START.search(text)
     cutoff = quote.start() if quote else len(text)
     sent_day = sent_at.date().isoformat()
     sentences = Sentences(text)
-    best: tuple[tuple[bool, int, int], str, DateMention] | None = None
+    best: tuple[tuple[bool, int, int, int], str, DateMention] | None = None
     for m in mentions:
         if m.start >= cutoff or m.value is None:
             continue
-        role = _role(m, sentences)
+        role, distance = _role(m, sentences)
         end = m.value if isinstance(m.value, str) else m.value["end"]
         if role == "past" or end[:10] < sent_day:
             continue
-        rank = (m.kind == "vague", _RANK[role], m.start)
+        rank = (m.kind == "vague", _RANK[role], distance, m.start)
         if best is None or rank < best[0]:
             best = (rank, role, m)
     if best is None:
         return None
     _, role, m = best
+    role = "event" if role == "uncued" else role
     kind: KeyDateKind = role  # type: ignore[assignment]
     return KeyDate(value=_pick(m.value, role), kind=kind, mention=m)  # type: ignore[arg-type]

@@ -62,7 +62,9 @@ class Ctx:
         return self.v.mods[re.sub(r"\s+", " ", m.group(1).lower())] if m else None
 
     def word_before(self, start: int, pattern: str) -> bool:
-        return bool(re.search(rf"(?i)(?<!\w)(?:{pattern})\s+$", self.text[max(0, start - 20) : start]))
+        return bool(
+            re.search(rf"(?i)(?<!\w)(?:{pattern})\s+$", self.text[max(0, start - 20) : start])
+        )
 
 
 Resolver = Callable[[re.Match[str], Ctx], Cand | None]
@@ -98,7 +100,11 @@ def _year(y: str | None) -> int | None:
 
 
 def r_iso(m: re.Match[str], c: Ctx) -> Cand | None:
-    return _point(m, _safe_date(int(m["y"]), int(m["m"]), int(m["d"])))
+    d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    if d is None or not m["H"]:
+        return _point(m, d)
+    at = datetime(d.year, d.month, d.day, int(m["H"]), int(m["M"]))
+    return Cand(m.start(), m.end(), at, has_time=True)
 
 
 def _month_day(c: Ctx, month: int, day: int, year: int | None) -> date | None:
@@ -111,6 +117,7 @@ def r_month_day(m: re.Match[str], c: Ctx) -> Cand | None:
     return _point(m, _month_day(c, c.v.month(m["mon"]), int(m["d"]), _year(m["y"])))
 
 
+_AT_TIME = re.compile(r"\s*,?\s*(?i:at|@)\s+\d")
 _NUMERIC_CONTEXT = r"on|by|before|until|till|through|from|after|starting|due|dated|for|of|and|or"
 
 
@@ -121,7 +128,8 @@ def r_numeric(m: re.Match[str], c: Ctx) -> Cand | None:
     if not 1 <= month <= 12:
         return None
     # A bare "8/10" is as often a rating or a fraction: ask for a date-like context.
-    if not (m["y"] or m["wd"] or c.word_before(m.start(), _NUMERIC_CONTEXT)):
+    time_after = _AT_TIME.match(c.text, m.end())
+    if not (m["y"] or m["wd"] or time_after or c.word_before(m.start(), _NUMERIC_CONTEXT)):
         return None
     return _point(m, _month_day(c, month, day, _year(m["y"])))
 
@@ -166,10 +174,8 @@ _DAY_WORDS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -
 
 def r_day_word(m: re.Match[str], c: Ctx) -> Cand | None:
     word = re.sub(r"\s+", " ", m["w"].lower())
-    if word == "the day after tomorrow":
-        offset = 2
-    else:
-        offset = _DAY_WORDS.get(word, 0)  # "this morning/afternoon/evening": today
+    # "the day after" only counts in "tomorrow or the day after"; "this morning" is today.
+    offset = 2 if word.startswith("the day after") else _DAY_WORDS.get(word, 0)
     pm = word in ("tonight", "this evening", "this afternoon")
     return _point(m, c.today + timedelta(days=offset), pm_hint=pm)
 
@@ -224,10 +230,7 @@ def r_week(m: re.Match[str], c: Ctx) -> Cand | None:
     """This / next / last / the following week: its Monday-Friday."""
     which = re.sub(r"\s+", " ", (m["which"] or "").lower()).removeprefix("the ")
     which = which.removeprefix("this ") if which != "this" else which
-    if m["after"]:
-        monday = cal.monday_of(c.today) + timedelta(days=14)
-    else:
-        monday = _week_monday(c, which)
+    monday = cal.monday_of(c.today) + timedelta(days=14) if m["after"] else _week_monday(c, which)
     span = cal.work_week(monday)
     if which in ("this", "current") and span[1] < c.today:
         span = cal.work_week(monday + timedelta(days=7))
@@ -296,7 +299,8 @@ def r_next_year(m: re.Match[str], c: Ctx) -> Cand | None:
 
 def r_quarter(m: re.Match[str], c: Ctx) -> Cand | None:
     """Q1-Q4: the calendar quarter, this year's unless it has ended."""
-    q, year = int(m["q"]), _year(m["y"] or m["yy"])
+    groups = m.groupdict()
+    q, year = int(m["q"]), _year(groups.get("y") or groups.get("yy"))
     if year is None:
         year = c.today.year if q >= cal.quarter_of(c.today) else c.today.year + 1
     return _span(m, cal.quarter_span(year, q))
@@ -313,6 +317,9 @@ def r_quarter_rel(m: re.Match[str], c: Ctx) -> Cand | None:
 
 
 def r_quarter_end(m: re.Match[str], c: Ctx) -> Cand | None:
+    if m["q"]:
+        span = r_quarter(m, c)
+        return span and Cand(m.start(), m.end(), span.value[1])  # type: ignore[index]
     return Cand(m.start(), m.end(), cal.quarter_span(*_quarter_shift(c, m["which"]))[1])
 
 
@@ -328,6 +335,11 @@ def r_holiday(m: re.Match[str], c: Ctx) -> Cand | None:
     return Cand(m.start(), m.end(), d, vague=d is None)
 
 
+def r_fixed_day(m: re.Match[str], c: Ctx) -> Cand | None:
+    month, day = c.v.fixed_days[re.sub(r"\s+", " ", m.group(0).lower())]
+    return _point(m, cal.month_day_on_or_after(c.today, month, day))
+
+
 def r_bank_holiday(m: re.Match[str], c: Ctx) -> Cand | None:
     d = cal.next_public_holiday(c.today, c.country) if c.country else None
     return Cand(m.start(), m.end(), d, vague=d is None)
@@ -341,19 +353,23 @@ def r_vague(m: re.Match[str], c: Ctx) -> Cand | None:
 
 
 def _unit(word: str) -> str:
-    word = re.sub(r"\s+", " ", word.lower()).rstrip("s")
-    return {"hr": "hour", "working day": "business day"}.get(word, word)
+    word = re.sub(r"\s+", " ", word.lower())
+    return word[:-1] if word.endswith("s") and word[:-1] in vocab().units else word
 
 
 def _after(c: Ctx, n: int, unit: str) -> Point:
-    """The sent datetime (hours) or date plus n units (dates.md: a week is 7 days)."""
-    if unit == "hour":
-        return (c.sent + timedelta(hours=n)).replace(second=0, microsecond=0, tzinfo=None)
-    if unit == "business day":
-        return cal.add_business_days(c.today, n, c.country)
-    if unit == "month":
-        return c.today + relativedelta(months=n)
-    return c.today + timedelta(days=n * (7 if unit == "week" else 1))
+    """The sent datetime (hours) or date plus n units (date_vocab.yaml `units`)."""
+    measure, k = c.v.units[unit]
+    if measure == "hours":
+        return (c.sent + timedelta(hours=n * k)).replace(second=0, microsecond=0, tzinfo=None)
+    if measure == "business_days":
+        return cal.add_business_days(c.today, n * k, c.country)
+    if measure == "months":
+        return c.today + relativedelta(months=n * k)
+    return c.today + timedelta(days=n * k)
+
+
+_ANCHOR_BEFORE = r"(?:valid|open|good)\s+for|in\s+(?:about|around|roughly|approximately)"
 
 
 def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -361,13 +377,14 @@ def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
     lead = (m["lead"] or "").lower()
     mod = c.mod_before(m.start())
     # A duration is a date only when anchored to now (notice periods, probation are not).
-    if not (lead or mod in ("in", "within", "by") or m["fromnow"]):
+    anchored = lead or mod in ("in", "within", "by") or m["fromnow"]
+    if not (anchored or c.word_before(m.start(), _ANCHOR_BEFORE)):
         return None
     if not (m["n"] or lead):
         return None
     n = c.v.number(m["n"]) if m["n"] else 1
     unit = _unit(m["unit"])
-    if not 0 < n <= (400 if unit in ("hour", "day", "business day") else 60):
+    if not 0 < n <= (400 if c.v.units[unit][0] != "months" else 24):
         return None
     if m["n2"]:
         n2 = c.v.number(m["n2"])
@@ -375,7 +392,7 @@ def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
             return None
         return Cand(m.start(), m.end(), (_after(c, n, unit), _after(c, n2, unit)))
     end = _after(c, n, unit)
-    if lead.startswith("the next") and mod != "within" and unit != "hour":
+    if lead.startswith("the next") and mod != "within" and c.v.units[unit][0] != "hours":
         return Cand(m.start(), m.end(), (c.today, end))
     return Cand(m.start(), m.end(), end)
 
@@ -388,9 +405,14 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
     """(name, compiled pattern, resolver) for every rule, built once from the vocabulary."""
     v = vocab()
     wd, mon, num = v.weekday_re, v.month_re, v.number_re
-    unit = r"(?:business|working)\s+days?|days?|weeks?|hours?|hrs?|months?"
+    unit = v.unit_re
     table: list[tuple[str, str, Resolver]] = [
-        ("iso", r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d-])", r_iso),
+        (
+            "iso",
+            r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:T(?P<H>[01]\d|2[0-3]):(?P<M>[0-5]\d))?"
+            r"(?![\d-])",
+            r_iso,
+        ),
         (
             "month_day",
             rf"(?:(?P<wd>{wd}),?\s+)?(?:(?i:the)\s+)?(?P<mon>{mon})\s+(?P<d>{DAY}){ORD}?"
@@ -416,7 +438,7 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         ),
         (
             "day_ordinal",
-            rf"(?i:the)\s+(?P<d>{DAY}){ORD}(?![\w-])(?!\s+(?i:{v.ordinal_nouns_re})(?!\w))",
+            rf"(?:(?i:the)\s+|(?<=on\s)|(?<=or\s)|(?<=by\s)|(?<=and\s))(?P<d>{DAY}){ORD}(?![\w-])(?!\s+(?i:{v.ordinal_nouns_re})(?!\w))",
             r_day_ordinal,
         ),
         (
@@ -427,7 +449,7 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         ),
         (
             "day_word",
-            r"(?i:(?<!\w)(?P<w>the\s+day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|"
+            r"(?i:(?<!\w)(?P<w>the\s+day\s+after\s+tomorrow|(?<=or\s)the\s+day\s+after(?=\s*[.,;?!]|\s*$)|today|tonight|tomorrow|tmrw|"
             r"yesterday|this\s+(?:morning|afternoon|evening))(?!\w))",
             r_day_word,
         ),
@@ -495,10 +517,11 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         (
             "quarter_end",
             r"(?i:(?<!\w)(?:the\s+)?end\s+of\s+(?:the\s+)?(?:(?P<which>this|next|current)\s+)?"
-            r"quarter(?!\w))",
+            r"quarter(?!\w))|(?i:(?<!\w)(?:the\s+)?end\s+of\s+)Q(?P<q>[1-4])(?!\w)",
             r_quarter_end,
         ),
         ("holiday", v.holiday_re, r_holiday),
+        ("fixed_day", v.fixed_days_re, r_fixed_day),
         ("bank_holiday", v.bank_holiday_re, r_bank_holiday),
         ("vague", v.vague_re, r_vague),
         (
@@ -512,8 +535,8 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         ),
         (
             "duration_vague",
-            rf"(?i:(?<!\w)(?:the\s+next\s+|a\s+|another\s+)?(?:(?P<couple>couple)\s+(?:of\s+)?"
-            rf"(?:more\s+)?(?P<unit>days|weeks|months)|(?P<unit2>day|week|month)\s+or\s+two)(?!\w))",
+            r"(?i:(?<!\w)(?:the\s+next\s+|a\s+|another\s+)?(?:(?P<couple>couple)\s+(?:of\s+)?"
+            r"(?:more\s+)?(?P<unit>days|weeks|months)|(?P<unit2>day|week|month)\s+or\s+two)(?!\w))",
             r_duration_vague_any,
         ),
     ]

@@ -37,6 +37,10 @@ class Vocab:
     holiday_re: str
     bank_holiday_re: str
     ordinal_nouns_re: str
+    units: dict[str, tuple[str, int]]  # "week" -> ("days", 7)
+    unit_re: str
+    fixed_days: dict[str, tuple[int, int]]
+    fixed_days_re: str
 
     def weekday(self, word: str) -> int:
         """Index (Monday = 0) of a matched weekday word, e.g. "Tues." -> 1."""
@@ -66,7 +70,7 @@ def _names_re(entries: list[dict[str, list[str]]]) -> str:
     if full:
         parts.append(f"(?i:{_alternation(full)})")
     if abbr:
-        parts.append(f"(?:{_alternation(abbr)})\\.?")
+        parts.append(f"(?:{_alternation(abbr)})(?:\\.(?=\\s*\\d))?")
     return rf"(?<![\w'])(?:{'|'.join(parts)})(?!\w)"
 
 
@@ -95,6 +99,11 @@ def vocab() -> Vocab:
     numbers = {str(k).lower(): int(v) for k, v in raw["number_words"].items()}
     mods = {k.lower(): v for k, v in raw["mods"].items()}
     mod_alt = _alternation(list(mods)).replace(r"\ ", r"\s+")
+    units = {}
+    for name, size in raw["units"].items():
+        (measure, k), *_ = size.items()
+        # Weeks are counted as 7 calendar days (dates.md).
+        units[name] = ("days", 7 * k) if measure == "weeks" else (measure, k)
     holiday_phrases = {
         p.lower(): {"name": h["name"], "default_country": h["default_country"]}
         for h in raw["holidays"]
@@ -111,7 +120,10 @@ def vocab() -> Vocab:
         number_re=rf"(?:\d{{1,3}}|(?i:(?<!\w)(?:{_alternation(list(numbers))})(?!\w)))",
         mod_re=re.compile(rf"(?i)(?<!\w)({mod_alt})\s+$"),
         cue_re={
-            role: re.compile(rf"(?i)(?<!\w)(?:{'|'.join(pats)})(?!\w)")
+            # Longer patterns first, so "expect a reply" is not cut to "expect".
+            role: re.compile(
+                rf"(?i)(?<!\w)(?:{'|'.join(sorted(pats, key=len, reverse=True))})(?!\w)"
+            )
             for role, pats in raw["cues"].items()
         },
         past_re=re.compile(rf"(?i)(?<!\w)(?:{'|'.join(raw['past_cues'])})(?!\w)"),
@@ -121,4 +133,8 @@ def vocab() -> Vocab:
         holiday_re=_phrases_re(list(holiday_phrases)),
         bank_holiday_re=_phrases_re(raw["bank_holiday_phrases"]),
         ordinal_nouns_re=_alternation(raw["ordinal_nouns"]),
+        units=units,
+        unit_re="(?:" + _alternation(list(units)).replace(r"\ ", r"\s+") + ")s?",
+        fixed_days={k.lower(): (v[0], v[1]) for k, v in raw["fixed_days"].items()},
+        fixed_days_re=_phrases_re(list(raw["fixed_days"])),
     )

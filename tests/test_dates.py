@@ -1,0 +1,394 @@
+"""The date finder: gold-file accuracy, the conventions of docs/dates.md, and properties."""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+import json
+from datetime import date, datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nextsteps.dates
+from nextsteps.dates import find_dates, key_date
+
+GOLD = Path(__file__).parent / "data" / "dates_gold.jsonl"
+
+
+def load_gold() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text("utf-8").splitlines() if line.strip()]
+
+
+def score_gold(rows: list[dict]) -> dict[str, float]:
+    """Span P/R/F1 (exact offsets), value accuracy on matched spans, key-date accuracy, traps."""
+    tp = fp = fn = values_ok = keys_ok = trap_fp = 0
+    for row in rows:
+        sent = datetime.fromisoformat(row["sent_at"])
+        found = find_dates(row["text"], sent, country=row.get("country"))
+        got = {(m.start, m.end): m.to_dict() for m in found}
+        want = {(e["start"], e["end"]): e for e in row["expected"]}
+        hits = got.keys() & want.keys()
+        tp, fp, fn = tp + len(hits), fp + len(got.keys() - hits), fn + len(want.keys() - hits)
+        values_ok += sum(got[k]["value"] == want[k]["value"] for k in hits)
+        trap_fp += bool(not row["expected"] and found)
+        kd = key_date(row["text"], sent, mentions=found)
+        expected_key = row["key_date"]
+        keys_ok += (kd is None and expected_key is None) or (
+            kd is not None and expected_key == {"value": kd.value, "kind": kd.kind}
+        )
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": 2 * precision * recall / max(precision + recall, 1e-9),
+        "value_accuracy": values_ok / max(tp, 1),
+        "key_accuracy": keys_ok / len(rows),
+        "trap_messages_with_fp": trap_fp,
+        "expressions": tp + fn,
+    }
+
+
+@pytest.fixture(scope="module")
+def gold_scores() -> dict[str, float]:
+    scores = score_gold(load_gold())
+    print("\ndate finder on the gold file:", json.dumps(scores, indent=1))
+    return scores
+
+
+# --- the gold file ------------------------------------------------------------------
+
+
+def test_gold_file_has_enough_expressions_and_dateless_messages() -> None:
+    rows = load_gold()
+    assert sum(len(r["expected"]) for r in rows) >= 260
+    assert sum(not r["expected"] for r in rows) >= 45
+
+
+def test_gold_offsets_slice_to_the_expression_text() -> None:
+    for row in load_gold():
+        for e in row["expected"]:
+            assert row["text"][e["start"] : e["end"]] == e["text"]
+
+
+def test_spans_are_found_with_f1_of_at_least_095(gold_scores: dict[str, float]) -> None:
+    assert gold_scores["f1"] >= 0.95
+
+
+def test_values_of_found_spans_are_exact_at_least_90_percent(gold_scores: dict[str, float]) -> None:
+    assert gold_scores["value_accuracy"] >= 0.90
+
+
+def test_at_most_two_dateless_messages_get_a_false_date(gold_scores: dict[str, float]) -> None:
+    assert gold_scores["trap_messages_with_fp"] <= 2
+
+
+def test_key_date_is_right_for_at_least_90_percent_of_messages(
+    gold_scores: dict[str, float],
+) -> None:
+    assert gold_scores["key_accuracy"] >= 0.90
+
+
+# --- conventions (docs/dates.md) ---------------------------------------------------
+
+MON = datetime(2025, 3, 10, 9, 0)  # Monday
+WED = datetime(2025, 6, 18, 10, 0)  # Wednesday
+SAT = datetime(2025, 6, 21, 10, 0)  # Saturday
+
+
+def R(a: str, b: str) -> dict[str, str]:
+    return {"start": a, "end": b}
+
+
+CONVENTIONS = [
+    ("next Friday sent on a Monday is 11 days later", MON, "see you next Friday", "2025-03-21"),
+    ("a bare weekday on the same weekday is a week later", MON, "on Monday", "2025-03-17"),
+    ("a bare weekday is strictly after the sent day", WED, "by Friday", "2025-06-20"),
+    ("this Friday is in the current week", WED, "this Friday", "2025-06-20"),
+    ("last Friday is in the past", MON, "last Friday", "2025-03-07"),
+    ("end of the week is Friday", WED, "by the end of the week", "2025-06-20"),
+    ("end of next week is next week's Friday", WED, "by end of next week", "2025-06-27"),
+    ("middle of next week is Wednesday", WED, "the middle of next week", "2025-06-25"),
+    ("early next week is Monday-Tuesday", WED, "early next week", R("2025-06-23", "2025-06-24")),
+    ("late next week is Thursday-Friday", WED, "late next week", R("2025-06-26", "2025-06-27")),
+    ("later this week runs to Friday", WED, "later this week", R("2025-06-19", "2025-06-20")),
+    ("next week is Monday-Friday", WED, "next week", R("2025-06-23", "2025-06-27")),
+    ("the week of a date", WED, "the week of July 9", R("2025-07-07", "2025-07-11")),
+    (
+        "end of the month is its last day",
+        datetime(2024, 2, 10),
+        "by the end of the month",
+        "2024-02-29",
+    ),
+    ("end of a named month", WED, "by the end of August", "2025-08-31"),
+    ("end of the year", WED, "before the end of the year", "2025-12-31"),
+    ("mid-May is days 11-20", MON, "mid-May", R("2025-05-11", "2025-05-20")),
+    ("late month runs to the last day", MON, "late April", R("2025-04-21", "2025-04-30")),
+    ("a past month name means next year", WED, "in April", R("2026-04-01", "2026-04-30")),
+    ("the 25th on the 25th is that day", datetime(2025, 3, 25), "by the 25th", "2025-03-25"),
+    ("the 25th after the 25th is next month", datetime(2025, 3, 26), "by the 25th", "2025-04-25"),
+    ("a month/day rolls into next year", datetime(2025, 12, 31), "on January 6", "2026-01-06"),
+    ("US month/day order", datetime(2025, 12, 31), "on 1/5", "2026-01-05"),
+    ("day first only when it cannot be a month", WED, "on 24/06", "2025-06-24"),
+    ("Feb 29 waits for a leap year", datetime(2025, 3, 1), "on Feb 29", "2028-02-29"),
+    ("in N days is calendar days", WED, "in 10 days", "2025-06-28"),
+    ("a week is seven days", WED, "within two weeks", "2025-07-02"),
+    ("N business days skip the weekend", WED, "within 5 business days", "2025-06-25"),
+    ("business days from a weekend count from Friday", SAT, "within 1 business day", "2025-06-23"),
+    ("a business-day range", MON, "in 5-7 business days", R("2025-03-17", "2025-03-19")),
+    ("the next week or two", WED, "the next week or two", R("2025-06-25", "2025-07-02")),
+    (
+        "tomorrow at 23:40 is the next calendar day",
+        datetime(2025, 12, 31, 23, 40),
+        "tomorrow",
+        "2026-01-01",
+    ),
+    ("tomorrow on the eve of a leap day", datetime(2024, 2, 28, 23, 40), "tomorrow", "2024-02-29"),
+    ("a bare 2 o'clock means 2pm", WED, "Thursday at 2", "2025-06-19T14:00"),
+    ("a bare 9 o'clock means 9am", WED, "Thursday at 9", "2025-06-19T09:00"),
+    (
+        "Christmas already past is next year's",
+        datetime(2024, 12, 26),
+        "after Christmas",
+        "2025-12-25",
+    ),
+    ("Thanksgiving in the sent year", datetime(2024, 11, 1), "after Thanksgiving", "2024-11-28"),
+    (
+        "Q1 is the first calendar quarter",
+        datetime(2024, 12, 30),
+        "in Q1",
+        R("2025-01-01", "2025-03-31"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sent", "text", "expected"),
+    [c[1:] for c in CONVENTIONS],
+    ids=[c[0] for c in CONVENTIONS],
+)
+def test_convention(sent: datetime, text: str, expected: object) -> None:
+    found = find_dates(text, sent)
+    assert found, text
+    assert found[0].value == expected
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [(-8, "2025-03-12T16:20"), (0, "2025-03-12T16:20"), (5.5, "2025-03-12T16:20")],
+)
+def test_within_48_hours_keeps_the_senders_time_of_day(offset: float, expected: str) -> None:
+    sent = datetime(2025, 3, 10, 16, 20, tzinfo=timezone(timedelta(hours=offset)))
+    assert find_dates("please reply within 48 hours", sent)[0].value == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [("US", "2024-11-29"), (None, "2024-11-28"), ("GB", "2024-11-28")],
+)
+def test_business_days_skip_the_countrys_holidays_around_thanksgiving(
+    country: str | None, expected: str
+) -> None:
+    sent = datetime(2024, 11, 27, 12, 0)  # the Wednesday before Thanksgiving
+    assert find_dates("within 1 business day", sent, country=country)[0].value == expected
+
+
+def test_an_unknown_country_code_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="country"):
+        find_dates("within 3 business days", MON, country="XX")
+
+
+def test_two_options_with_one_time_are_two_events_at_that_time() -> None:
+    found = find_dates("Are you free Wednesday or Thursday at 2?", MON)
+    assert [(m.text, m.kind, m.value) for m in found] == [
+        ("Wednesday", "event", "2025-03-12T14:00"),
+        ("Thursday at 2", "event", "2025-03-13T14:00"),
+    ]
+
+
+def test_mention_has_the_form_of_dates_md() -> None:
+    text = "you'll hear from us in the next 5-7 business days"
+    assert find_dates(text, MON)[0].to_dict() == {
+        "text": "the next 5-7 business days",
+        "start": 23,
+        "end": 49,
+        "kind": "range",
+        "value": R("2025-03-17", "2025-03-19"),
+        "mod": "in",
+    }
+
+
+def test_before_monday_keeps_monday_and_says_before() -> None:
+    (m,) = find_dates("please complete it before Monday", WED)
+    assert (m.value, m.mod, m.kind) == ("2025-06-23", "before", "deadline")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We'll get back to you shortly.", "We will be in touch soon.", "in the coming weeks"],
+)
+def test_soon_and_vague_periods_give_no_key_date(text: str) -> None:
+    assert key_date(text, MON) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("You'll hear from us by Friday.", "2025-03-14", "hear_by"),
+        ("We'll decide next week.", "2025-03-21", "hear_by"),
+        ("Please complete the test by Monday.", "2025-03-17", "deadline"),
+        ("Please respond within 48 hours.", "2025-03-12T09:00", "deadline"),
+        ("Are you free Wednesday at 2?", "2025-03-12T14:00", "event"),
+        (
+            "Are you free Thursday at 3? Please send the form by Wednesday.",
+            "2025-03-12",
+            "deadline",
+        ),
+        ("We'll decide by Friday, in the next week or two at the latest.", "2025-03-14", "hear_by"),
+    ],
+)
+def test_key_date_kind_and_value(text: str, value: str, kind: str) -> None:
+    kd = key_date(text, MON)
+    assert kd is not None
+    assert (kd.value, kd.kind) == (value, kind)
+
+
+def test_quoted_earlier_messages_give_no_key_date() -> None:
+    text = "Thanks!\n\nOn Mon, Jan 6, 2025 at 9:00 AM Dana wrote:\n> Are you free Friday at 2?"
+    assert key_date(text, MON) is None
+
+
+# --- properties -----------------------------------------------------------------------
+
+DATE_WORDS = [
+    "by",
+    "on",
+    "next",
+    "this",
+    "last",
+    "Friday",
+    "Mon",
+    "May",
+    "March",
+    "June 6",
+    "6/24",
+    "24/06",
+    "the 25th",
+    "at 2",
+    "2pm",
+    "within",
+    "48 hours",
+    "5-7 business days",
+    "tomorrow",
+    "end of",
+    "the week of",
+    "mid-",
+    "Q1",
+    "Christmas",
+    "in",
+    "2 weeks",
+    "or",
+    ",",
+    ".",
+    "\n",
+    "EOD",
+    "a week or two",
+    "2024-02-29",
+    "Feb 29",
+    "the 31st",
+    "early",
+    "late",
+    "month",
+    "year",
+]
+OFFSETS = st.integers(min_value=-12 * 60, max_value=14 * 60).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+SENT = st.builds(
+    lambda d, tz: d.replace(tzinfo=tz),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)),
+    OFFSETS,
+)
+TEXTS = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(DATE_WORDS), max_size=12).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS, sent=SENT)
+def test_any_text_and_sent_time_never_raise_and_offsets_slice_to_the_text(
+    text: str, sent: datetime
+) -> None:
+    found = find_dates(text, sent)
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+    key_date(text, sent, mentions=found)
+
+
+FORWARD = [
+    "by Friday",
+    "this Friday",
+    "next Tuesday",
+    "by the end of the week",
+    "end of next week",
+    "this week",
+    "later this week",
+    "next week",
+    "by the end of the month",
+    "within 48 hours",
+    "within 5 business days",
+    "in 2-3 weeks",
+    "the 25th",
+    "by June 6",
+    "by 6/24",
+    "in April",
+    "late May",
+    "the week after next",
+    "EOW",
+    "tomorrow",
+    "today",
+    "by Christmas",
+    "in Q1",
+    "next quarter",
+    "a week or two",
+    "by the end of the year",
+    "Wednesday the 14th",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(phrase=st.sampled_from(FORWARD), sent=SENT)
+def test_a_deadline_or_window_never_ends_before_the_sent_day(phrase: str, sent: datetime) -> None:
+    for m in find_dates(f"We will decide {phrase}.", sent):
+        end = m.value if isinstance(m.value, str) else m.value["end"]
+        assert end[:10] >= sent.date().isoformat(), (phrase, sent, m)
+
+
+# --- the vocabulary file and the docs -------------------------------------------------
+
+
+def test_vocabulary_file_has_every_section_the_finder_reads() -> None:
+    raw = yaml.safe_load(
+        resources.files("nextsteps").joinpath("resources", "date_vocab.yaml").read_text("utf-8")
+    )
+    assert len(raw["weekdays"]) == 7 and len(raw["months"]) == 12
+    assert set(raw["cues"]) == {"hear_by", "deadline", "event"}
+    for section in ("number_words", "units", "mods", "holidays", "vague_null", "traps"):
+        assert raw[section], section
+    assert all({"phrases", "name", "default_country"} <= set(h) for h in raw["holidays"])
+
+
+def test_docstring_examples_run() -> None:
+    for module in (nextsteps.dates, nextsteps.dates._cues):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+
+
+def test_resolution_uses_no_hidden_now() -> None:
+    assert find_dates("tomorrow", datetime(1999, 12, 31))[0].value == date(2000, 1, 1).isoformat()
