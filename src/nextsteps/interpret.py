@@ -16,6 +16,10 @@ from nextsteps.features import MessageFields
 from nextsteps.recommend import Recommendation, Rule, recommend
 from nextsteps.types import Category, DateMention, KeyDate
 
+#: A rejection, a vague reply, a pause or unrelated mail has no date to follow up on: the
+#: follow-up is counted from the sent date (docs/labels in data/README.md).
+_NO_KEY_DATE = {Category.REJECTION, Category.VAGUE, Category.NO_NEXT_STEPS, Category.UNRELATED}
+
 #: Below this top probability a message is flagged for a person to check (docs/model.md).
 REVIEW_THRESHOLD = 0.6
 
@@ -113,9 +117,15 @@ def _interpret_fields(
     order = probs.argsort()[::-1]
     label, runner = model.labels[order[0]], model.labels[order[1]]
     mentions = find_dates(fields.body, fields.sent_at, country=country)
-    key = key_date(fields.body, fields.sent_at, mentions=mentions, country=country)
-    if label == Category.UNRELATED:
-        key = None
+    key = None
+    if label not in _NO_KEY_DATE:
+        key = key_date(
+            fields.body,
+            fields.sent_at,
+            mentions=mentions,
+            country=country,
+            hear_back=label == Category.CLEAR_TIMELINE,
+        )
     confidence = round(float(probs[order[0]]), 4)
     return Interpretation(
         label=Category(label),

@@ -58,8 +58,12 @@ def key_date(
     *,
     mentions: list[DateMention] | None = None,
     country: str | None = None,
+    hear_back: bool = False,
 ) -> KeyDate | None:
     """The one date that matters for the candidate's follow-up (docs/dates.md, "The key date").
+
+    With `hear_back=True` (the message is known to promise an answer, e.g. it was classified
+    `clear_timeline`) the date to hear back by is preferred, and the key date is a `hear_by`.
 
     >>> sent = datetime(2025, 3, 10, 9, 0)  # a Monday
     >>> kd = key_date("Are you free Wednesday or Thursday at 2?", sent)
@@ -68,4 +72,4 @@ def key_date(
     """
     if mentions is None:
         mentions = find_dates(text, sent_at, country=country)
-    return choose_key_date(text, sent_at, mentions)
+    return choose_key_date(text, sent_at, mentions, hear_back=hear_back)

@@ -15,6 +15,9 @@ _QUOTE_START = re.compile(
 #: A deadline to act wins over an event, an event over a hear-back date; a date that no
 #: cue word explains ("the office is closed Monday") comes last.
 _RANK = {"deadline": 0, "event": 1, "hear_by": 2, "uncued": 3}
+#: When the message promises an answer, the date to hear back by comes first: "we meet the
+#: last candidates this week and decide by Friday" hangs on Friday, not on "this week".
+_HEAR_BACK_RANK = {"hear_by": 0, "deadline": 1, "uncued": 2, "event": 3}
 #: "by"/"within" a date is something to do by then, whatever the nearest cue; "until"
 #: is often just an absence ("travelling until the 20th"), so it does not count here.
 _ACT_BY = frozenset({"by", "before", "within"})
@@ -39,8 +42,12 @@ def _pick(value: str | dict[str, str], role: str) -> str:
     return value["start"] if role == "event" else value["end"]
 
 
-def choose_key_date(text: str, sent_at: datetime, mentions: list[DateMention]) -> KeyDate | None:
-    """Rank the usable mentions: definite first, then deadline > event > hear_by, then first."""
+def choose_key_date(
+    text: str, sent_at: datetime, mentions: list[DateMention], *, hear_back: bool = False
+) -> KeyDate | None:
+    """Rank the usable mentions: definite first, then deadline > event > hear_by, then first
+    (hear_by first when `hear_back`)."""
+    ranks = _HEAR_BACK_RANK if hear_back else _RANK
     quote = _QUOTE_START.search(text)
     cutoff = quote.start() if quote else len(text)
     sent_day = sent_at.date().isoformat()
@@ -53,12 +60,12 @@ def choose_key_date(text: str, sent_at: datetime, mentions: list[DateMention]) -
         end = m.value if isinstance(m.value, str) else m.value["end"]
         if role == "past" or end[:10] < sent_day:
             continue
-        rank = (m.kind == "vague", _RANK[role], distance, m.start)
+        rank = (m.kind == "vague", ranks[role], distance, m.start)
         if best is None or rank < best[0]:
             best = (rank, role, m)
     if best is None:
         return None
     _, role, m = best
-    role = "event" if role == "uncued" else role
+    role = "hear_by" if hear_back else "event" if role == "uncued" else role
     kind: KeyDateKind = role  # type: ignore[assignment]
     return KeyDate(value=_pick(m.value, role), kind=kind, mention=m)  # type: ignore[arg-type]
