@@ -232,3 +232,56 @@ def dates(
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         render.dates(mentions, key)
+
+
+@app.command()
+def batch(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(exists=True, help="Exports: mbox, Maildir, .eml folder, .emlx, .msg, CSV."),
+    ],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Table: .csv, .jsonl, .parquet, .xlsx.")
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option(help="Print one line per application (rows only with -o).")
+    ] = False,
+    ics: Annotated[Path | None, typer.Option(help="Write follow-up reminders (.ics).")] = None,
+    today: Annotated[str | None, typer.Option(help="What counts as today (ISO date).")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code for holidays.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="Input format, if not from the path.")
+    ] = None,
+    text_column: Annotated[str, typer.Option(help="CSV/JSONL column of the text.")] = "text",
+    id_column: Annotated[str, typer.Option(help="CSV/JSONL column of the id.")] = "id",
+    subject_column: Annotated[str, typer.Option(help="Column of the subject.")] = "subject",
+    sender_column: Annotated[str, typer.Option(help="Column of the sender.")] = "sender",
+    sent_at_column: Annotated[str, typer.Option(help="Column of the sent date.")] = "sent_at",
+    jobs: Annotated[int, typer.Option(min=1, help="Processes on this machine.")] = 1,
+    engine: Annotated[str, typer.Option(help="local, or dask for a cluster.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model", help="A model folder.")] = None,
+) -> None:
+    """Classify a whole inbox export into a table, one row per message; --summary for the list
+    of applications and what is overdue today."""
+    from nextsteps.batch import run_batch, terminal_progress
+    from nextsteps.inbox import Columns
+    from nextsteps.model_store import ModelError, load_model
+
+    day = _parse_datetime(today, "--today")
+    columns = Columns(id_column, text_column, subject_column, sender_column, sent_at_column)
+    columns = None if columns == Columns() else columns  # default: Outlook's CSV is detected
+    try:
+        model = load_model(model_dir).model if model_dir else None
+        with terminal_progress() as progress:
+            report = run_batch(
+                paths, out, today=day.date() if day else dt.date.today(),
+                write_rows=out is not None or not summary, ics=ics, progress=progress,
+                model=model, country=country, format=input_format, columns=columns,
+                jobs=jobs, engine=engine, scheduler=scheduler,
+            )  # fmt: skip
+    except (OSError, ValueError, ModelError) as exc:
+        raise _fail(str(exc)) from exc
+    for application in report.applications if summary else []:
+        typer.echo(application.line())
+    typer.echo(f"{report.messages} messages, {report.errors} unreadable", err=True)
