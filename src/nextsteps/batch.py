@@ -1,9 +1,9 @@
 """Classify a whole inbox export into a table: one row per message, streaming, on one core, the
 cores of one machine (`jobs`), or a Dask cluster (`engine="dask"`).
 
-Each message is read as `interpret` reads it (same body decoding, same cleaning, same model,
-dates and recommendation table); only the evidence sentences and the draft text are not computed,
-since the table has no column for them.
+Each message is read as `interpret` reads it (same body decoding, same cleaning, and the same
+code for label, dates and advice); only the evidence sentences are not computed, since the table
+has no column for them.
 
 >>> import datetime as dt, io
 >>> export = io.BytesIO(b"From a@x Mon Oct 13 09:00:00 2025\\nFrom: Ann <ann@acme.com>\\n"
@@ -28,9 +28,9 @@ from typing import Any, BinaryIO, Protocol
 from nextsteps.classifier import LinearModel
 from nextsteps.cleaning import newest_part
 from nextsteps.features import MessageFields
-from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, read_raw
-from nextsteps.interpret import REVIEW_THRESHOLD
-from nextsteps.recommend import Rule, message_context, recommend
+from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, printable, read_raw
+from nextsteps.interpret import Interpretation, _interpret_fields
+from nextsteps.recommend import Rule, message_context
 from nextsteps.types import Category
 
 #: A longer body is cut to this before cleaning and classification: recruiter messages are short,
@@ -93,48 +93,52 @@ class Classifier:
         body = newest_part(m.body[:MAX_BODY_CHARS]).body
         if not body.strip():
             return _envelope(m, error="the message is empty")
+        source = "header" if m.sent_at else "today"
         sent_at = m.sent_at or dt.datetime.combine(self.today, dt.time(9, 0))  # as interpret
         fields_ = MessageFields(body, m.subject, m.sender, sent_at)
-        probs = self.model.predict_proba(fields_)
-        best = int(probs.argsort()[::-1][0])  # as interpret breaks ties
-        label, confidence = self.model.labels[best], round(float(probs[best]), 4)
-        if label == Category.UNRELATED:  # no key date, no action: skip the date finder
-            return _envelope(m, label=label, confidence=confidence, needs_review=False)
-        return self._advise(m, fields_, label, confidence)
+        model = _WithoutEvidence(self.model)
+        result = _interpret_fields(fields_, source, model, self.rules, self.country)  # type: ignore[arg-type]
+        return _envelope(m, **_verdict(result))
 
-    def _advise(self, m: Message, f: MessageFields, label: str, confidence: float) -> Row:
-        from nextsteps.dates import key_date
 
-        key = key_date(f.body, f.sent_at, country=self.country)
-        advice = recommend(
-            label,
-            key,
-            f.sent_at.date(),
-            sender=f.sender,
-            subject=f.subject,
-            rules=self.rules,
-            country=self.country,
-        )
-        return _envelope(
-            m,
-            label=label,
-            confidence=confidence,
-            needs_review=confidence < REVIEW_THRESHOLD,
-            key_date=key.value if key else "",
-            key_date_kind=key.kind if key else "",
-            follow_up_on=advice.follow_up_on.isoformat() if advice.follow_up_on else "",
-            action=advice.action,
-        )
+class _WithoutEvidence:
+    """The model, minus the evidence sentences: the table has no column for them, and scoring
+    every sentence again costs as much as classifying the message. Everything else goes through
+    `interpret`'s own code, so a row always says what `interpret` would."""
+
+    def __init__(self, model: LinearModel) -> None:
+        self.model, self.labels = model, model.labels
+
+    def predict_proba(self, message: MessageFields) -> Any:
+        return self.model.predict_proba(message)
+
+    def evidence(self, *args: Any, **kwargs: Any) -> list:
+        return []
+
+
+def _verdict(result: Interpretation) -> dict[str, Any]:
+    advice, key = result.recommendation, result.key_date
+    acts = advice is not None and result.label != Category.UNRELATED  # unrelated: no action
+    follow_up = advice.follow_up_on if acts and advice else None
+    return {
+        "label": str(result.label),
+        "confidence": result.confidence,
+        "needs_review": result.needs_review,
+        "key_date": key.value if key else "",
+        "key_date_kind": key.kind if key else "",
+        "follow_up_on": follow_up.isoformat() if follow_up else "",
+        "action": advice.action if acts and advice else "",
+    }
 
 
 def _envelope(m: Message, **verdict: Any) -> Row:
     ctx = message_context(m.sender, m.subject)
     return Row(
-        id=m.id,
-        thread_id=m.thread_id,
+        id=printable(m.id),
+        thread_id=printable(m.thread_id),
         sent_at=m.sent_at.isoformat() if m.sent_at else "",
-        sender=m.sender,
-        subject=m.subject,
+        sender=printable(m.sender),
+        subject=printable(m.subject),
         company=ctx.company or "",
         role=ctx.role or "",
         gmail_labels=m.labels,

@@ -285,3 +285,28 @@ def batch(
     for application in report.applications if summary else []:
         typer.echo(application.line())
     typer.echo(f"{report.messages} messages, {report.errors} unreadable", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; anything but 127.0.0.1 shares it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    model_dir: Annotated[Path | None, typer.Option("--model", help="A model folder.")] = None,
+    recommendations: Annotated[
+        Path | None, typer.Option(help="Your own recommendation table (CSV).")
+    ] = None,
+) -> None:
+    """Start the local web page and JSON API (docs/web.md); Ctrl+C stops it."""
+    from nextsteps.model_store import ModelError, load_model
+    from nextsteps.recommend import RecommendationTableError, load_table
+    from nextsteps.web import serve as run
+
+    try:
+        model = load_model(model_dir).model if model_dir else None
+        rules = load_table(recommendations) if recommendations else None
+    except (OSError, ModelError, RecommendationTableError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"nextsteps: open http://{host}:{port}/ in your browser", err=True)
+    run(host, port, model=model, rules=rules)

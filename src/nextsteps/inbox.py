@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
+from email import policy
 from email.contentmanager import raw_data_manager
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -290,8 +291,10 @@ class _MboxCut:
 
 
 def _too_big(name: str, position: int, line: int | None, size: int) -> ReadError:
-    limit = MAX_MESSAGE_BYTES // 2**20
-    return ReadError(name, position, line, "", f"message of {size:,} bytes is over {limit} MB")
+    limit = f"{MAX_MESSAGE_BYTES:,}"
+    return ReadError(
+        name, position, line, "", f"message of {size:,}+ bytes is over the {limit}-byte limit"
+    )
 
 
 def _whole(fp: BinaryIO, name: str, *, emlx: bool, position: int = 0) -> RawMessage | ReadError:
@@ -538,24 +541,36 @@ def _parse_bytes(item: RawMessage, data: bytes) -> Message | ReadError:
     )
 
 
-_WANTED = ("message-id", "date", "from", "subject", "x-gmail-labels", "x-gm-thrid")
-_THREAD_HEADERS = ("references", "in-reply-to")
+_AS_INTERPRET = ("from", "subject")  # the classifier reads them: their text must be interpret's
+_WANTED = (*_AS_INTERPRET, "message-id", "date", "x-gmail-labels", "x-gm-thrid", "references")
+_WANTED += ("in-reply-to",)
 
 
 def _headers(msg: EmailMessage) -> dict[str, str]:
-    """The envelope headers we read, decoded; the first of each name wins, as in `msg[name]`."""
-    out = dict.fromkeys(_WANTED + _THREAD_HEADERS, "")
+    """The envelope headers we read; the first of each name wins, as in `msg[name]`."""
+    out = dict.fromkeys(_WANTED, "")
     for name, value in msg.raw_items():
         key = name.lower()
         if key in out and not out[key]:
-            out[key] = _decode_header(value)
+            out[key] = _as_interpret(name, value) if key in _AS_INTERPRET else _decode(value)
     return out
 
 
-def _decode_header(value: str) -> str:
-    """A header value as text: raw 8-bit bytes read as UTF-8 (else cp1252), RFC 2047 words
+def _as_interpret(name: str, value: str) -> str:
+    """The header as `emails.parse_email` sees it: policy.default's header object, made only for
+    the two headers the classifier reads (making one for every header, and for every MIME part's
+    Content-Type, is what makes policy.default slow). policy.default rewrites addresses
+    ("Jen (Pillar Freight)" becomes "Jen"), so the sender's text differs from compat32's."""
+    try:
+        return str(policy.default.header_fetch_parse(name, value) or "").strip()
+    except (ValueError, TypeError, IndexError):  # as emails._header: keep going without it
+        return ""
+
+
+def _decode(value: str) -> str:
+    """Any other header as text: raw 8-bit bytes read as UTF-8 (else cp1252), RFC 2047 words
     decoded (an unknown charset falls back the same way), folding undone."""
-    if any("\udc80" <= c <= "\udcff" for c in value):
+    if _has_surrogates(value):
         value = _redecode(value.encode("ascii", "surrogateescape"), "utf-8")
     if "=?" in value:
         try:
@@ -564,6 +579,18 @@ def _decode_header(value: str) -> str:
             parts = decode_header(value)
             value = "".join(p if isinstance(p, str) else _redecode(p, c) for p, c in parts)
     return " ".join(value.split())
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= c <= "\udcff" for c in value)
+
+
+def printable(value: str) -> str:
+    """The text with what no file format can store (lone surrogates from raw 8-bit headers)
+    replaced."""
+    if not _has_surrogates(value):
+        return value
+    return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _redecode(data: bytes, charset: str | None) -> str:
@@ -580,7 +607,7 @@ def _thread_id(headers: dict[str, str]) -> str:
     replies to; else the message's own id (so its replies join it)."""
     if headers["x-gm-thrid"]:
         return headers["x-gm-thrid"]
-    for name in _THREAD_HEADERS:
+    for name in ("references", "in-reply-to"):
         ids = headers[name].split()
         if ids:
             return ids[0]

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from nextsteps.dates import _calendar
 from nextsteps.dates._find import (
+    absorb_parts_of_day,
     attach_times,
     collect,
     drop_traps,
@@ -48,6 +49,7 @@ def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> l
     ctx = Ctx(text, sent_at, country)
     kept = longest_first(drop_traps(collect(ctx), text, ctx))
     attach_times(kept, ctx)
+    kept = absorb_parts_of_day(kept, text)
     share_across_or(kept, text)
     return to_mentions(kept, ctx)
 

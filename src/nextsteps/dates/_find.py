@@ -15,14 +15,32 @@ from nextsteps.types import DateMention, MentionKind
 DEADLINE_MODS = frozenset({"by", "before", "until", "within"})
 
 _TZ = r"(?:PT|PST|PDT|ET|EST|EDT|CT|CST|CDT|MT|MST|MDT|GMT|BST|UTC|IST|AEST|AEDT|AET|CET|CEST)"
+_AP = r"(?i:a\.m\.?|p\.m\.?|am|pm)"
+_HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# "2", "2pm", "10:30am", "9.30" (UK), "14h" (24-hour clock, "h" for hours), "2-3pm",
+# "11:00am - 11:30am", "11 o'clock", "eleven" (only after "at"), "noon".
 _TIME = (
-    r"(?:(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?"
-    r"(?:\s*(?:-|–|to)\s*(?P<h2>[01]?\d|2[0-3])(?::[0-5]\d)?)?"
-    r"(?:\s*(?P<ap>(?i:a\.m\.?|p\.m\.?|am|pm)))?(?![\w/]|:\d|\.\d)|(?P<noon>(?i:noon|midday)))"
-    rf"(?:\s+(?P<tz>{_TZ})(?!\w))?"
+    rf"(?:(?P<h>[01]?\d|2[0-3])(?:[:.h](?P<mi>[0-5]\d)|(?P<hh>h))?(?:\s*(?P<ap>{_AP}))?"
+    rf"(?:\s*(?:-|–|to)\s*(?P<h2>[01]?\d|2[0-3])(?:[:.][0-5]\d)?(?:\s*(?P<ap2>{_AP}))?)?"
+    r"(?:\s*(?P<oc>o['’]clock))?(?![\w/]|:\d|\.\d)"
+    rf"|(?P<hw>(?i:{_HOUR_WORDS}))(?:\s*(?P<ocw>o['’]clock))?(?![\w-])(?!\s+(?i:of|to|or|and|days?|weeks?|hours?|more)\b)"
+    r"|(?P<noon>(?i:noon|midday)))"
+    rf"(?:\s+\(?(?P<tz>{_TZ})\)?(?![\w)]))?"
 )
-_TIME_AFTER = re.compile(rf"\s*,?\s*(?:(?P<at>(?i:at|@|from|around|by))\s+)?{_TIME}")
-_TIME_BEFORE = re.compile(rf"(?:(?P<at>(?i:at|@))\s+)?{_TIME}\s*,?\s+(?:(?i:on)\s+)?$")
+# After a day: "Wednesday at 2", "Monday morning, 11 o'clock", "December 4 (Thu), 13:30",
+# "Date: Thursday 14 March\nTime: 11:00am" (a labelled time on the next line).
+_TIME_AFTER = re.compile(
+    r"(?:\s+(?P<part>(?i:morning|afternoon|evening|night|arvo)))?"
+    r"\s*,?\s*(?:(?i:(?:report|start|event)?\s*time)\s*:\s*)?"
+    rf"(?:(?P<at>(?i:at|@|from|around|by))\s+)?{_TIME}"
+)
+# Before a day: "at 2pm on Thursday", "by 5 tomorrow" (the preposition stays outside the span).
+_TIME_BEFORE = re.compile(
+    rf"(?:(?P<at>(?i:at|@))\s+|(?<!\w)(?P<by>(?i:by|before|until|till))\s+)?(?P<t>{_TIME})"
+    r"\s*,?\s+(?:(?i:on)\s+)?$"
+)
+# "Friday at 10 in the morning": the part of day after a time belongs to it.
+_PART_AFTER = re.compile(r"\s*,?\s*(?i:in\s+the\s+(?P<part>morning|afternoon|evening))(?!\w)")
 _SUFFIX_EOD = re.compile(r"\s+(?:EOD|COB|(?i:end\s+of\s+(?:the\s+)?(?:business\s+)?day))(?!\w)")
 _PREFIX_WEEK_OF = re.compile(r"(?i:(?<!\w)the\s+week\s+(?:of|commencing|beginning)\s+)$")
 _PREFIX_EOD = re.compile(
@@ -42,7 +60,45 @@ def collect(ctx: Ctx) -> list[Cand]:
             if cand is not None:
                 cand.rule = name
                 found.append(cand)
-    return found + [e for c in found if (e := _extend_prefix(c, ctx)) is not None]
+    found += [e for c in found if (e := _extend_prefix(c, ctx)) is not None]
+    return resolve_anaphors(found, ctx)
+
+
+#: How far back (characters) the date that "the following day" counts from may be.
+_ANAPHOR_REACH = 250
+
+
+def resolve_anaphors(found: list[Cand], ctx: Ctx) -> list[Cand]:
+    """Give "the following day", "that afternoon" ... the date they count from, or drop them."""
+    if not any(c.anaphor for c in found):
+        return found
+    out = []
+    for c in found:
+        if c.anaphor is None:
+            out.append(c)
+            continue
+        before = [
+            a
+            for a in found
+            if a.anaphor is None
+            and a.end <= c.start
+            and a.end >= c.start - _ANAPHOR_REACH
+            and isinstance(a.value, date)
+        ]
+        if not before:
+            continue
+        base = max(before, key=lambda a: (a.end, a.end - a.start)).value
+        day = base.date() if isinstance(base, datetime) else base
+        how, n = c.anaphor
+        if how == "week_end":
+            c.value = cal.monday_of(day) + timedelta(days=4)
+        elif how == "bdays":
+            c.value = cal.add_business_days(day, n, ctx.country)
+        else:
+            c.value = day + timedelta(days=n)
+        c.anaphor = None
+        out.append(c)
+    return out
 
 
 def _extend_prefix(c: Cand, ctx: Ctx) -> Cand | None:
@@ -69,7 +125,7 @@ def drop_traps(cands: list[Cand], text: str, ctx: Ctx) -> list[Cand]:
 def longest_first(cands: list[Cand]) -> list[Cand]:
     """Non-overlapping candidates, the longest winning, in text order."""
     kept: list[Cand] = []
-    for c in sorted(cands, key=lambda c: (c.start - c.end, c.start)):
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.start, c.rule != "anaphor")):
         if all(c.end <= k.start or k.end <= c.start for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda c: c.start)
@@ -84,13 +140,32 @@ def _hour(h: int, ap: str | None, pm_hint: bool) -> int:
     return h
 
 
+_WORD_HOURS = {w: i + 1 for i, w in enumerate(_HOUR_WORDS.split("|"))}
+
+
 def _clock(m: re.Match[str], pm_hint: bool) -> time:
     if m["noon"]:
         return time(12, 0)
-    h, ap = int(m["h"]), m["ap"]
-    if ap and m["h2"] and h > int(m["h2"]) % 12 and ap.lower().startswith("p"):
+    if m["hw"]:
+        return time(_hour(_WORD_HOURS[m["hw"].lower()], None, pm_hint), 0)
+    h, mi, ap = int(m["h"]), int(m["mi"] or 0), m["ap"] or m["ap2"]
+    if not ap and (m["hh"] or m["h"].startswith("0")):
+        return time(h, mi)  # a 24-hour clock: "14h", "06:00"
+    if not m["ap"] and ap and h > int(m["h2"]) % 12 and ap.lower().startswith("p"):
         ap = "am"  # "11-1pm" starts at 11 am
-    return time(_hour(h, ap, pm_hint), int(m["mi"] or 0))
+    return time(_hour(h, ap, pm_hint), mi)
+
+
+def _is_time(m: re.Match[str] | None) -> bool:
+    """A number is a clock time only with "at", am/pm, minutes, "h", "o'clock" or "noon"."""
+    if m is None:
+        return False
+    if m["hw"]:
+        return bool(m["at"] or m["ocw"])
+    return bool(m["at"] or m["ap"] or m["ap2"] or m["mi"] or m["hh"] or m["oc"] or m["noon"])
+
+
+_PM_PARTS = frozenset({"afternoon", "evening", "night", "arvo"})
 
 
 def attach_times(kept: list[Cand], ctx: Ctx) -> None:
@@ -101,19 +176,39 @@ def attach_times(kept: list[Cand], ctx: Ctx) -> None:
             continue
         limit = kept[i + 1].start if i + 1 < len(kept) else len(text)
         after = _TIME_AFTER.match(text, c.end, limit)
-        if after and (after["at"] or after["ap"] or after["mi"] or after["noon"]):
-            c.value, c.end, c.has_time = _combine(c, after), after.end(), True
+        if _is_time(after):
+            pm = c.pm_hint or (after["part"] or "").lower() in _PM_PARTS
+            c.value, c.end, c.has_time = _combine(c, after, pm), after.end(), True
+            if part := _PART_AFTER.match(text, c.end):  # "at 10 in the morning"
+                c.end = part.end()
             continue
         floor = kept[i - 1].end if i else 0
         head = text[max(floor, c.start - 40) : c.start]
         before = _TIME_BEFORE.search(head)
-        if before and (before["at"] or before["ap"] or before["mi"] or before["noon"]):
-            c.value, c.has_time = _combine(c, before), True
-            c.start = c.start - len(head) + before.start()
+        if before and (before["by"] or _is_time(before)):
+            c.value, c.has_time = _combine(c, before, c.pm_hint), True
+            first = "t" if before["by"] else 0
+            c.start = c.start - len(head) + before.start(first)
 
 
-def _combine(c: Cand, m: re.Match[str]) -> datetime:
-    return datetime.combine(c.value, _clock(m, c.pm_hint))  # type: ignore[arg-type]
+def absorb_parts_of_day(kept: list[Cand], text: str) -> list[Cand]:
+    """ "on the 13th, in the morning", "Friday at 10 in the morning": no second date."""
+    out: list[Cand] = []
+    for c in kept:
+        if c.rule == "next_morning" and out:
+            prev = out[-1]
+            if prev.end >= c.end:
+                continue
+            gap = _PART_AFTER.match(text, prev.end)
+            if gap and gap.end() == c.end:
+                prev.end = c.end
+                continue
+        out.append(c)
+    return out
+
+
+def _combine(c: Cand, m: re.Match[str], pm_hint: bool) -> datetime:
+    return datetime.combine(c.value, _clock(m, pm_hint))  # type: ignore[arg-type]
 
 
 def share_across_or(kept: list[Cand], text: str) -> None:

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from nextsteps.dates._cues import Sentences, nearest_cue
+from nextsteps.dates._vocab import vocab
 from nextsteps.types import DateMention, KeyDate, KeyDateKind
 
 # Quoted earlier messages do not count (labels.md): they start at the first of these.
@@ -25,9 +26,28 @@ _ACT_BY = frozenset({"by", "before", "within"})
 _EVENT_REACH = 15
 
 
+#: A past cue this far before a date, with no comma or "and"/"but" between, makes it past:
+#: "Thank you for meeting with the members of our Tax practice group on Tuesday".
+_PAST_REACH = 80
+_CLAUSE_BREAK = re.compile(r"[,:]|\s(?:and|but|so|then)\s", re.IGNORECASE)
+#: "this morning" in a message sent after noon is over (and "this afternoon" after 6 pm).
+_OVER_AFTER = {"this morning": 12, "this afternoon": 18}
+
+
+def _past_in_clause(m: DateMention, sentences: Sentences) -> bool:
+    lo, _ = sentences.around(m.start, m.end)
+    lo = max(lo, m.start - _PAST_REACH)
+    last = None
+    for last in vocab().past_re.finditer(sentences.text, lo, m.start):  # noqa: B007
+        pass
+    return last is not None and not _CLAUSE_BREAK.search(sentences.text, last.end(), m.start)
+
+
 def _role(m: DateMention, sentences: Sentences) -> tuple[str, int]:
     """(role, distance to its cue); options of one event share a bucket, so the first wins."""
     role, distance = nearest_cue(sentences, m.start, m.end) or ("uncued", 0)
+    if role in ("uncued", "event") and _past_in_clause(m, sentences):
+        return "past", 0
     if m.mod in _ACT_BY and role in ("uncued", "event"):
         return "deadline", 0
     if role == "event":
@@ -59,6 +79,8 @@ def choose_key_date(
         role, distance = _role(m, sentences)
         end = m.value if isinstance(m.value, str) else m.value["end"]
         if role == "past" or end[:10] < sent_day:
+            continue
+        if sent_at.hour >= _OVER_AFTER.get(m.text.lower(), 24):
             continue
         rank = (m.kind == "vague", ranks[role], distance, m.start)
         if best is None or rank < best[0]:

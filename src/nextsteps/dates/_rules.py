@@ -41,6 +41,9 @@ class Cand:
     week_monday: date | None = None  # the week a qualified weekday fell in
     has_time: bool = False
     rule: str = ""
+    #: A date told relative to the date before it ("the following day"): (how, n), resolved
+    #: in `_find.resolve_anaphors` against that date, and dropped when there is none.
+    anaphor: tuple[str, int] | None = None
 
 
 @dataclass
@@ -134,6 +137,16 @@ def r_numeric(m: re.Match[str], c: Ctx) -> Cand | None:
     return _point(m, _month_day(c, month, day, _year(m["y"])))
 
 
+_DOT_CONTEXT = r"on|by|before|until|till|from|after|latest|due|dated|deadline:?|date:?|of"
+
+
+def r_day_dot_month(m: re.Match[str], c: Ctx) -> Cand | None:
+    """ "31.03" is a day and month only with a year or a date-like word before it."""
+    if not (m["y"] or c.word_before(m.start(), _DOT_CONTEXT)):
+        return None
+    return _point(m, _month_day(c, int(m["m"]), int(m["d"]), _year(m["y"])))
+
+
 def r_weekday_ordinal(m: re.Match[str], c: Ctx) -> Cand | None:
     """ "Wednesday the 14th": the next 14th that is a Wednesday, else the next 14th."""
     day, weekday = int(m["d"]), c.v.weekday(m["wd"])
@@ -169,15 +182,31 @@ def r_weekday(m: re.Match[str], c: Ctx) -> Cand | None:
     return _point(m, cal.weekday_after(today, weekday), bare_weekday=bare)
 
 
-_DAY_WORDS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -1}
+_DAY_WORDS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
 
 
 def r_day_word(m: re.Match[str], c: Ctx) -> Cand | None:
     word = re.sub(r"\s+", " ", m["w"].lower())
     # "the day after" only counts in "tomorrow or the day after"; "this morning" is today.
-    offset = 2 if word.startswith("the day after") else _DAY_WORDS.get(word, 0)
+    offset = 2 if "day after" in word else _DAY_WORDS.get(word, 0)
     pm = word in ("tonight", "this evening", "this afternoon")
     return _point(m, c.today + timedelta(days=offset), pm_hint=pm)
+
+
+def r_next_morning(m: re.Match[str], c: Ctx) -> Cand | None:
+    """ "(first thing) in the morning": the next morning (the same one before 5 am)."""
+    return _point(m, c.today + timedelta(days=int(c.sent.hour >= 5)))
+
+
+def r_anaphor(m: re.Match[str], c: Ctx) -> Cand | None:
+    """ "the following day", "that afternoon", "the end of that week", "two business days after
+    that meeting": a date counted from the date mentioned just before it."""
+    if m["week"]:
+        how, n = "week_end", 0
+    else:
+        how, n = "days", 0 if m["that"] else 1
+    pm = (m["part"] or m["part2"] or "").lower() in ("afternoon", "evening", "night")
+    return Cand(m.start(), m.end(), None, timed_ok=True, pm_hint=pm, anaphor=(how, n))
 
 
 def r_eod(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -265,6 +294,11 @@ def r_month_part(m: re.Match[str], c: Ctx) -> Cand | None:
 def r_named_month_part(m: re.Match[str], c: Ctx) -> Cand | None:
     y, mo = cal.month_on_or_after(c.today, c.v.month(m["mon"]), _year(m["y"]))
     return _month_point_or_part(m, y, mo)
+
+
+def r_day_of_month_rel(m: re.Match[str], c: Ctx) -> Cand | None:
+    """ "the 1st of next month": that day of this / next month."""
+    return _point(m, _safe_date(*_month_of(c, m["which"]), int(m["d"])))
 
 
 def r_month_rel(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -369,7 +403,9 @@ def _after(c: Ctx, n: int, unit: str) -> Point:
     return c.today + timedelta(days=n * k)
 
 
-_ANCHOR_BEFORE = r"(?:valid|open|good)\s+for|in\s+(?:about|around|roughly|approximately)"
+_ANCHOR_BEFORE = (
+    r"(?:valid|open|good)\s+for|in\s+(?:about|around|roughly|approximately)|(?:please\s+)?allow"
+)
 
 
 def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -377,13 +413,19 @@ def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
     lead = (m["lead"] or "").lower()
     mod = c.mod_before(m.start())
     # A duration is a date only when anchored to now (notice periods, probation are not).
-    anchored = lead or mod in ("in", "within", "by") or m["fromnow"]
+    anchored = lead or mod in ("in", "within", "by") or m["fromnow"] or m["ofnow"] or m["afterthat"]
     if not (anchored or c.word_before(m.start(), _ANCHOR_BEFORE)):
         return None
     if not (m["n"] or lead):
         return None
     n = c.v.number(m["n"]) if m["n"] else 1
     unit = _unit(m["unit"])
+    if m["afterthat"]:
+        measure, k = c.v.units[unit]
+        if m["n2"] or measure not in ("days", "business_days"):
+            return None
+        how = "bdays" if measure == "business_days" else "days"
+        return Cand(m.start(), m.end(), None, timed_ok=True, anaphor=(how, n * k))
     if not 0 < n <= (400 if c.v.units[unit][0] != "months" else 24):
         return None
     if m["n2"]:
@@ -416,14 +458,27 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         (
             "month_day",
             rf"(?:(?P<wd>{wd}),?\s+)?(?:(?i:the)\s+)?(?P<mon>{mon})\s+(?P<d>{DAY}){ORD}?"
-            rf"(?![\d:/.,]\d|\w|%)(?:,?\s+(?P<y>\d{{4}})(?!\d))?",
+            rf"(?![\d:/.,]\d|\w|%)(?:,?\s+(?P<y>\d{{4}})(?!\d))?(?:\s*\((?:{wd})\))?",
             r_month_day,
         ),
         (
             "day_month",
             rf"(?:(?P<wd>{wd}),?\s+)?(?:(?i:the)\s+)?(?<![\d.,:/$])(?P<d>{DAY}){ORD}?\s+"
-            rf"(?:(?i:of)\s+)?(?P<mon>{mon})(?:,?\s+(?P<y>\d{{4}})(?!\d))?",
+            rf"(?:(?i:of)\s+)?(?P<mon>{mon})(?:,?\s+(?P<y>\d{{4}})(?!\d))?(?:\s*\((?:{wd})\))?",
             r_month_day,
+        ),
+        (
+            # "21-Nov-2024", "14-Aug" (Indian and British forms, ATS notices)
+            "day_mon_dash",
+            rf"(?<![\w/.-])(?P<d>{DAY})-(?P<mon>{mon})(?:-(?P<y>\d{{4}}|\d{{2}}))?(?![\w-])",
+            r_month_day,
+        ),
+        (
+            # "until 31.03", "latest 14.08", "on 14.08.2023" (day.month, continental Europe)
+            "day_dot_month",
+            r"(?<![\w.,$€£])(?P<d>3[01]|[12]\d|0[1-9])\.(?P<m>1[0-2]|0[1-9])(?:\.(?P<y>\d{4}))?"
+            r"(?![\d%]|\.\d|\s*(?i:am|pm|a\.m|p\.m|h)\b)",
+            r_day_dot_month,
         ),
         (
             "numeric",
@@ -449,9 +504,21 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         ),
         (
             "day_word",
-            r"(?i:(?<!\w)(?P<w>the\s+day\s+after\s+tomorrow|(?<=or\s)the\s+day\s+after(?=\s*[.,;?!]|\s*$)|today|tonight|tomorrow|tmrw|"
+            r"(?i:(?<!\w)(?P<w>(?:the\s+)?day\s+after\s+tomorrow|(?<=or\s)the\s+day\s+after(?=\s*[.,;?!]|\s*$)|today|tonight|tomorrow|tmrw|tmr|"
             r"yesterday|this\s+(?:morning|afternoon|evening))(?!\w))",
             r_day_word,
+        ),
+        (
+            "next_morning",
+            r"(?i:(?<=\bin\s)the\s+morning(?!\w))",
+            r_next_morning,
+        ),
+        (
+            "anaphor",
+            r"(?i:(?<!\w)(?:the\s+(?:following|next)\s+(?P<part>day|morning|afternoon|evening)"
+            r"|(?P<that>that)\s+(?:same\s+)?(?P<part2>day|morning|afternoon|evening|night)"
+            r"|(?:the\s+)?end\s+of\s+(?P<week>that|the\s+same)\s+(?:same\s+)?week)(?!\w))",
+            r_anaphor,
         ),
         (
             "eod",
@@ -488,6 +555,12 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
             "month_adverb",
             r"(?i:(?<!\w)(?P<adv>early|mid|late)[\s-]+(?P<which>this|next)\s+month(?!\w))",
             r_month_adverb,
+        ),
+        (
+            "day_of_month_rel",
+            rf"(?i:(?<!\w)(?:the\s+)?(?P<d>{DAY}){ORD}\s+of\s+(?:the\s+)?(?P<which>this|next|following)"
+            r"\s+month(?!\w))",
+            r_day_of_month_rel,
         ),
         ("month_rel", r"(?i:(?<!\w)(?P<which>this|next|last)\s+month(?!\w))", r_month_rel),
         (
@@ -527,9 +600,16 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
         (
             "duration",
             rf"(?P<lead>(?i:the\s+next|the\s+following|another)\s+)?(?:(?<![\d.,])(?P<n>{num})"
-            rf"(?:\s*(?:-|–|(?i:to|or))\s*(?P<n2>{num}))?[\s-]+)?"
+            rf"(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|–|(?i:to|or))\s*(?P<n2>{num}))?[\s-]+)?"
             rf"(?P<unit>(?i:{unit}))(?!\w)(?:(?:'s|')?\s+(?i:time))?"
             r"(?P<fromnow>\s+(?i:from\s+(?:now|today)))?"
+            # "within 48 hours of this email", "within 7 days of today": counted from now.
+            r"(?P<ofnow>\s+(?i:(?:of|from)\s+(?:today|(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
+            r"receiving\s+)?(?:this|my|our)\s+(?:e-?mail|mail|message|notice|notification|"
+            r"communication|letter|note|invitation|invite))(?!\w)))?"
+            # "two business days after that meeting": counted from the date before it.
+            r"(?P<afterthat>\s+(?i:after|following)\s+that(?:\s+(?i:meeting|date|day|vote|decision))?"
+            r"(?!\w))?"
             r"(?!\s+(?i:of|after|from|following|prior|before|a|per|notice)\b)",
             r_duration,
         ),
