@@ -163,6 +163,42 @@ CONVENTIONS = [
         "in Q1",
         R("2025-01-01", "2025-03-31"),
     ),
+    ("a UK clock time with a dot", WED, "Thursday at 9.30am", "2025-06-19T09:30"),
+    ("a 24-hour clock with h", WED, "Friday at 14h", "2025-06-20T14:00"),
+    ("a leading-zero time is 24-hour", WED, "Thursday 22 January, 06:00", "2026-01-22T06:00"),
+    ("a time before a day after by/before", WED, "before 12 tomorrow", "2025-06-19T12:00"),
+    ("a bare hour before tomorrow is pm", WED, "by 5 tomorrow", "2025-06-19T17:00"),
+    ("an hour in words after at", WED, "Thursday at eleven.", "2025-06-19T11:00"),
+    ("o'clock after a part of day", WED, "Monday morning, 11 o'clock", "2025-06-23T11:00"),
+    ("afternoon makes a bare 8 pm", WED, "Monday afternoon at 3:30", "2025-06-23T15:30"),
+    ("Weds is Wednesday", WED, "by Weds", "2025-06-25"),
+    ("tmr is tomorrow", WED, "tmr 3pm", "2025-06-19T15:00"),
+    ("day after tomorrow without the", WED, "by day after tomorrow", "2025-06-20"),
+    ("day-month-year with a month abbreviation", WED, "on 21-Nov-2025", "2025-11-21"),
+    ("a day-month date then its time", WED, "on 02-Jul-2025 10:00 AM", "2025-07-02T10:00"),
+    ("day.month after until", WED, "until 31.07", "2025-07-31"),
+    (
+        "a labelled time on the next line",
+        WED,
+        "Date: Monday 23 June\nTime: 2.30pm",
+        "2025-06-23T14:30",
+    ),
+    ("a weekday in brackets after a date", WED, "December 4 (Thu), 13:30", "2025-12-04T13:30"),
+    ("within N hours of this email", WED, "within 48 hours of this email", "2025-06-20T10:00"),
+    ("within N days of today", WED, "within 7 days of today", "2025-06-25"),
+    (
+        "working days from the date of this mail",
+        WED,
+        "within five (5) working days from the date of this mail",
+        "2025-06-25",
+    ),
+    ("the 1st of next month", WED, "on the 1st of next month", "2025-07-01"),
+    (
+        "in the morning sent in the afternoon is the next morning",
+        datetime(2025, 6, 18, 15, 0),
+        "I'll call you in the morning",
+        "2025-06-19",
+    ),
 ]
 
 
@@ -255,6 +291,54 @@ def test_key_date_kind_and_value(text: str, value: str, kind: str) -> None:
     kd = key_date(text, MON)
     assert kd is not None
     assert (kd.value, kd.kind) == (value, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The board meets on the 24th and I'll call you the following day.", "2025-06-25"),
+        ("The partners vote on the 24th; I'll let you know that afternoon.", "2025-06-24"),
+        ("The panel meets on 30 June; you'll hear by the end of that week.", "2025-07-04"),
+        ("We meet on the 24th and decide within two business days after that.", "2025-06-26"),
+    ],
+)
+def test_a_date_told_from_the_date_before_it(text: str, expected: str) -> None:
+    kd = key_date(text, WED, hear_back=True)
+    assert kd is not None and kd.value == expected
+
+
+def test_a_date_with_nothing_before_it_to_count_from_is_no_anaphor() -> None:
+    assert [m.text for m in find_dates("I'll let you know that afternoon.", WED)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Thank you for meeting with the partners on Tuesday.", None),
+        ("Happy New Year! Your first day is Monday 5 January at 9am.", "2026-01-05T09:00"),
+        ("As discussed this morning, the offer stands.", None),
+        ("Dr Pham is out sick today. Could you do Monday at 3 instead?", "2025-06-23T15:00"),
+        ("Please e-sign the NDA before your onsite interview on Friday.", "2025-06-20"),
+        ("Official letter comes Monday.", "2025-06-23"),
+    ],
+)
+def test_key_date_skips_past_and_greeting_dates(text: str, value: str | None) -> None:
+    kd = key_date(text, WED)
+    assert (kd.value if kd else None) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Version 10.04 of the app shipped.",
+        "Meet me in Room 4.12.",
+        "Python 3.11 is required.",
+        "We have two interviews at one of our offices.",
+        "She scored 8.10 overall.",
+    ],
+)
+def test_numbers_that_only_look_like_new_date_forms_are_no_dates(text: str) -> None:
+    assert find_dates(text, WED) == []
 
 
 def test_quoted_earlier_messages_give_no_key_date() -> None:

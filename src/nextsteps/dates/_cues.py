@@ -51,10 +51,15 @@ def nearest_cue(sentences: Sentences, start: int, end: int) -> tuple[str, int] |
     lo, hi = sentences.around(start, end)
     best: tuple[int, int, str] | None = None
     patterns = {"past": v.past_re, **v.cue_re}
+    hear: list[tuple[int, int]] = []
     for role, pattern in patterns.items():
         for m in pattern.finditer(sentences.text, lo, hi):
             if m.start() < end and m.end() > start:
                 continue  # "start" in "the start of next week" is the date itself
+            if role == "hear_by":
+                hear.append(m.span())
+            elif role == "event" and any(a < m.end() and m.start() < b for a, b in hear):
+                continue  # "call" in "I'll call you" is a hear-back cue, not an event
             after = m.start() >= end
             if after and role == "deadline":
                 continue  # one acts before a date: "submit ... by Thursday"

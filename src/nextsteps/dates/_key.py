@@ -29,7 +29,7 @@ _EVENT_REACH = 15
 #: A past cue this far before a date, with no comma or "and"/"but" between, makes it past:
 #: "Thank you for meeting with the members of our Tax practice group on Tuesday".
 _PAST_REACH = 80
-_CLAUSE_BREAK = re.compile(r"[,:]|\s(?:and|but|so|then)\s", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,:;—–]|\s-\s|\s(?:and|but|so|then)\s", re.IGNORECASE)
 #: "this morning" in a message sent after noon is over (and "this afternoon" after 6 pm).
 _OVER_AFTER = {"this morning": 12, "this afternoon": 18}
 
