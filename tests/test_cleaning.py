@@ -55,3 +55,12 @@ def test_plain_short_text_is_kept_as_is():
 def test_an_address_in_angle_brackets_is_not_taken_for_html():
     text = "Thanks, we'll decide by Friday.\n\nOn Mon, Mar 3, 2025 at 4:12 PM Ann <a@x.com> wrote:\n> Are you free Tuesday?"
     assert newest_part(text).body == "Thanks, we'll decide by Friday."
+
+
+def test_a_bulleted_list_is_not_mistaken_for_a_signature():
+    text = (
+        "Hi Sam,\n\nWe are delighted to offer you the role. Key terms:\n\n"
+        "- Base salary: 120,000\n- Start date: March 3\n- Please sign by Friday\n\nBest,\nAnn\n"
+    )
+    body = newest_part(text).body
+    assert "Please sign by Friday" in body and "Start date: March 3" in body

@@ -70,6 +70,18 @@ def strip_footer(text: str) -> str:
     return text
 
 
+# mail-parser-reply takes a line starting "- " for the "-- " signature delimiter, which would cut
+# a bulleted list (offer terms, interview slots) and everything after it from the body.
+_BULLET = re.compile(r"^\s*[-*•]\s+\S")
+
+
+def _reply_text(reply) -> str:
+    """A reply's text without its signature, unless the "signature" is really a bulleted list."""
+    if reply.signatures and _BULLET.match(reply.signatures):
+        return reply.full_body or ""
+    return reply.body or reply.full_body or ""
+
+
 def newest_part(text: str) -> CleanText:
     """The newest part of a message: no quoted thread, signature or footer.
 
@@ -86,11 +98,11 @@ def newest_part(text: str) -> CleanText:
     if not replies:
         return CleanText(strip_footer(text.strip()), False, False)
     first = replies[0]
-    body = first.body or first.full_body or ""
+    body = _reply_text(first)
     forwarded = bool(_FORWARD_MARKER.search(body)) or (not body.strip() and len(replies) > 1)
     if forwarded and len(replies) > 1:
         new_text = _FORWARD_MARKER.split(body)[0].strip()
-        inner = replies[1].body or replies[1].full_body or ""
+        inner = _reply_text(replies[1])
         body = f"{new_text}\n\n{inner}".strip() if new_text else inner
     body = _BLANKS.sub("\n\n", strip_footer(body.strip()))
     if not body:
