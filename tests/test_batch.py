@@ -54,7 +54,10 @@ def test_every_message_in_becomes_exactly_one_row_out(rows):
 
 def test_unreadable_messages_are_rows_with_an_error_and_no_label(rows):
     errors = [r for r in rows if r.error]
-    assert {e.error for e in errors} >= {"empty message", "no readable text body (attachments only)"}
+    assert {e.error for e in errors} >= {
+        "empty message",
+        "no readable text body (attachments only)",
+    }
     assert all(not e.label for e in errors)
 
 

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Protocol
 from nextsteps.classifier import LinearModel
 from nextsteps.cleaning import newest_part
 from nextsteps.features import MessageFields
-from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, printable, read_raw
+from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, printable, read_paths
 from nextsteps.interpret import Interpretation, _interpret_fields
 from nextsteps.recommend import Rule, message_context
 from nextsteps.types import Category
@@ -177,7 +177,7 @@ def classify_inbox(
 
         model = _default_model()
     classifier = Classifier(model, today, rules, country)
-    items = _raw_items(sources, format, columns)
+    items = read_paths(sources, format=format, columns=columns)
     if engine == "dask":
         return _dask_rows(classifier, items, jobs, scheduler)
     if engine != "local":
@@ -185,13 +185,6 @@ def classify_inbox(
     if jobs > 1:
         return _process_rows(classifier, items, jobs)
     return (classifier.row(item) for item in items)
-
-
-def _raw_items(
-    sources: Iterable[str | Path | BinaryIO], format: str | None, columns: Columns | None
-) -> Iterator[RawMessage | ReadError]:
-    for source in sources:
-        yield from read_raw(source, format=format, columns=columns)
 
 
 def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:

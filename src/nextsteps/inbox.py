@@ -144,11 +144,14 @@ def read_messages(
 
 
 def read_paths(
-    paths: Iterable[str | Path], *, format: str | None = None, columns: Columns | None = None
+    sources: Iterable[str | Path | BinaryIO],
+    *,
+    format: str | None = None,
+    columns: Columns | None = None,
 ) -> Iterator[RawMessage | ReadError]:
     """`read_raw` over several exports, one after the other."""
-    for path in paths:
-        yield from read_raw(path, format=format, columns=columns)
+    for source in sources:
+        yield from read_raw(source, format=format, columns=columns)
 
 
 def read_raw(
