@@ -159,16 +159,19 @@ def interpret_many(texts: Iterable[str], **kwargs: Any) -> list[Interpretation]:
     return [interpret(t, **kwargs) for t in texts]
 
 
-_MODEL: LinearModel | None = None
+_MODEL: tuple[Path, LinearModel] | None = None
 
 
 def _default_model() -> LinearModel:
+    """The active model (`nextsteps models use`; the shipped one unless the user chose another),
+    loaded again only when the active model changes."""
     global _MODEL
-    if _MODEL is None:
-        from nextsteps.model_store import load_model
+    from nextsteps.model_registry import active_model_dir, load_active
 
-        _MODEL = load_model().model
-    return _MODEL
+    path = active_model_dir()
+    if _MODEL is None or _MODEL[0] != path:
+        _MODEL = (path, load_active())
+    return _MODEL[1]
 
 
 def read_input(source: str) -> str:
