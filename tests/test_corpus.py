@@ -153,3 +153,24 @@ def test_data_card_counts_are_true_to_the_corpus(corpus):
     card = (ROOT / "data" / "README.md").read_text("utf-8")
     table = card.split("<!-- stats:start -->")[1].split("<!-- stats:end -->")[0].strip()
     assert table == stats_markdown(corpus).strip(), "refresh with `make data-card`"
+
+
+def test_a_bad_record_in_a_yaml_source_is_located_by_file_and_line(tmp_path):
+    source = tmp_path / "mine.yaml"
+    source.write_text(
+        "- group: a-1\n  label: vague\n  channel: sms\n  form: short\n"
+        '  sent_at: "2025-03-03T10:00:00+00:00"\n  text: |\n    we will be in touch\n'
+        "- group: a-2\n  label: soonish\n  channel: sms\n  form: short\n"
+        '  sent_at: "2025-03-03T10:00:00+00:00"\n  text: |\n    hi\n',
+        "utf-8",
+    )
+    with pytest.raises(CorpusError) as err:
+        build_corpus(tmp_path)
+    assert [(p.line, p.field) for p in err.value.problems] == [(8, "label")]
+    assert f"{source}:8: label" in str(err.value)
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path):
+    (tmp_path / "mine.yaml").write_text("- group: a\n  text: [unclosed\n", "utf-8")
+    with pytest.raises(CorpusError, match=r"mine\.yaml:\d+: -: invalid YAML"):
+        build_corpus(tmp_path)
