@@ -12,7 +12,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,parquet,excel,dask]'
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install nextsteps with its dev tools
@@ -47,4 +47,7 @@ clean: ## Remove the virtual environment and caches
 data-card: $(STAMP) ## Refresh the counts in data/README.md from data/corpus.jsonl
 	$(BIN)/python scripts/refresh_data_card.py
 
-.PHONY: help install demo test lint format corpus data-check data-card train clean
+bench: $(STAMP) ## Run every benchmark and write docs/benchmarks.md
+	$(BIN)/python scripts/bench_all.py
+
+.PHONY: help install demo test lint format corpus data-check data-card train bench clean

@@ -170,7 +170,7 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.runcall(lambda: classify(our_parse(raws)))
         out = io.StringIO()
-        stages = r"(inbox.py:\d+\(parse\)|newest_part|predict_proba|find_dates|key_date|recommend)$"
+        stages = r"\((parse|newest_part|predict_proba|find_dates|key_date|recommend)\)$"
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(stages)
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
         print(out.getvalue())

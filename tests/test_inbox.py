@@ -58,11 +58,6 @@ def test_an_mboxrd_escaped_from_line_is_read_without_its_quote(takeout):
     assert "\nFrom all of us, best of luck." in by_id(takeout)["<t8@brightwater.example>"].body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="emails._decode reads an iso-8859-1 label as latin-1, so cp1252 quotes become C1 "
-    "controls; browsers (WHATWG) read that label as cp1252. Fix belongs in emails.py.",
-)
 def test_a_cp1252_body_labelled_iso_8859_1_keeps_its_curly_quotes(takeout):
     assert "We’d like to invite you" in by_id(takeout)["<t2@northwind.example>"].body
 

@@ -171,19 +171,62 @@ def train(
     data: Annotated[list[Path], typer.Option(help="Labelled corpus files (JSONL).")] = [  # noqa: B006
         Path("data/corpus.jsonl")
     ],
-    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/shipped"),
+    out: Annotated[
+        Path | None, typer.Option(help="Model folder to write (default: models/shipped).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    add: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--add", help="Your labelled examples, CSV or JSONL (repeat for several files)."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="With --add: stop at the first problem in your examples.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="With --add: activate the new model even if it scores worse.")
+    ] = False,
 ) -> None:
-    """Train the classifier on the train split, calibrate it, and write it with its model card."""
+    """Train the classifier on the train split, calibrate it, and write it with its model card.
+
+    With --add, your examples join the corpus; the new model is compared with the one in use on
+    the same held-out data, saved as a new version of your models, and activated unless it is
+    more than a point of macro-F1 worse (exit code 1 when it is not activated)."""
     from nextsteps.corpus import CorpusError
     from nextsteps.training import train_from_files
 
+    if add:
+        if out is not None:
+            raise _fail("--out is for training the shipped model; --add saves into your models")
+        _retrain(add, data, strict=strict, force=force, seed=seed)
+        return
+    out = out or Path("models/shipped")
     try:
         result = train_from_files(data, out, seed=seed)
     except (OSError, CorpusError) as exc:
         raise _fail(str(exc)) from exc
     m = result.card["metrics"]
     typer.echo(f"wrote {out}: test macro-F1 {m.get('macro_f1')}, accuracy {m.get('accuracy')}")
+
+
+def _retrain(add: list[Path], data: list[Path], *, strict: bool, force: bool, seed: int) -> None:
+    from nextsteps.corpus import CorpusError
+    from nextsteps.model_store import ModelError
+    from nextsteps.retrain import RetrainError, retrain_files
+    from nextsteps.user_examples import UserExamplesError
+
+    try:
+        done = retrain_files(
+            add, data, strict=strict, force=force, seed=seed, say=lambda s: typer.echo(s, err=True)
+        )
+    except UserExamplesError as exc:
+        raise _fail(f"{exc} (--strict: stopped at the first problem)", 1) from exc
+    except (OSError, CorpusError, RetrainError, ModelError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(done.comparison.table())
+    typer.echo(done.verdict())
+    raise typer.Exit(0 if done.activated else 1)
 
 
 @app.command()
@@ -310,3 +353,95 @@ def serve(
         raise _fail(str(exc)) from exc
     typer.echo(f"nextsteps: open http://{host}:{port}/ in your browser", err=True)
     run(host, port, model=model, rules=rules)
+
+
+# --- your models, and the review loop ---------------------------------------------------------
+
+models_app = typer.Typer(help="Your retrained models: list them, switch between them.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every model (the shipped one first) with its date, data and held-out metrics."""
+    from nextsteps.model_registry import home, list_models
+
+    infos = list_models()
+    if as_json:
+        typer.echo(json.dumps([i.to_dict() for i in infos], indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"models in {home()} (* active)")
+    for i in infos:
+        f1 = f"macro-F1 {i.macro_f1:.3f} on {i.n_held_out} held out" if i.macro_f1 else ""
+        trouble = f"  REFUSED: {i.problem}" if i.problem else ""
+        when = i.trained_at[:16].replace("T", " ")
+        typer.echo(f"{'*' if i.active else ' '} {i.version:<8} {when:<16}  {i.data}  {f1}{trouble}")
+
+
+@models_app.command("use")
+def models_use(
+    version: Annotated[str, typer.Argument(help="A version from `models list`, or shipped.")],
+) -> None:
+    """Make a model the active one; a model whose files do not match its card is refused."""
+    from nextsteps.model_registry import use
+    from nextsteps.model_store import ModelError
+
+    try:
+        info = use(version)
+    except ModelError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"{info.version} is now the active model ({info.path})")
+
+
+@app.command()
+def review(
+    table: Annotated[Path, typer.Argument(exists=True, help="A table written by `batch -o`.")],
+    examples: Annotated[
+        Path | None, typer.Option(help="Your examples file, CSV or JSONL (default: data folder).")
+    ] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Also review this row id (repeatable).")
+    ] = None,
+    labels: Annotated[
+        list[str] | None, typer.Option("--label", help="Also review rows guessed as this label.")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Review every row.")] = False,
+) -> None:
+    """Label the rows a batch marked needs_review, one by one, into your examples file.
+
+    Each answer is written at once; then `nextsteps train --add FILE` learns from them."""
+    import click
+
+    from nextsteps.model_registry import default_examples_file
+    from nextsteps.review import ReviewError
+    from nextsteps.review import review as run
+
+    def ask(prompt: str) -> str:
+        try:
+            return typer.prompt(prompt, default="", show_default=False)
+        except (typer.Abort, click.exceptions.Abort):  # Ctrl+C, Ctrl+D, end of input: stop
+            return "q"
+
+    path = examples or default_examples_file()
+    try:
+        done = run(
+            table,
+            path,
+            ask=ask,
+            show=typer.echo,
+            ids=ids or (),
+            labels=labels or (),
+            everything=everything,
+        )
+    except (OSError, ReviewError) as exc:
+        raise _fail(str(exc)) from exc
+    for problem in done.unreadable:
+        typer.echo(f"could not show {problem}", err=True)
+    typer.echo(
+        f"recorded {done.n_recorded} label(s) in {path} ({done.skipped} skipped, "
+        f"{done.already} already there, {len(done.unreadable)} unreadable) of {done.chosen} chosen"
+    )
+    if done.n_recorded:
+        typer.echo(f"next: nextsteps train --add {path}")

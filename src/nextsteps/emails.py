@@ -83,16 +83,24 @@ def _body_text(msg: EmailMessage) -> str | None:
     return html_to_text(text) if part.get_content_subtype() == "html" else text
 
 
+# Mail clients (like browsers, per the WHATWG encoding standard) label Windows text as
+# iso-8859-1 or us-ascii; reading it as cp1252 keeps curly quotes and dashes.
+_READ_AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+
+
 def _decode(part: EmailMessage) -> str:
-    """The part's text; a wrong or unknown charset falls back to cp1252, then utf-8 with
-    replacement, so a mislabelled body is read rather than lost."""
-    try:
-        return part.get_content()
-    except (LookupError, UnicodeDecodeError):
-        payload = part.get_payload(decode=True) or b""
-        for charset in ("utf-8", "cp1252"):
-            try:
-                return payload.decode(charset)
-            except UnicodeDecodeError:
-                continue
-        return payload.decode("utf-8", errors="replace")
+    """The part's text; a wrong or unknown charset falls back to utf-8, then cp1252, then utf-8
+    with replacement, so a mislabelled body is read rather than lost."""
+    charset = (part.get_content_charset() or "").lower()
+    if charset not in _READ_AS_CP1252:
+        try:
+            return part.get_content()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    payload = part.get_payload(decode=True) or b""
+    for candidate in ("utf-8", "cp1252"):
+        try:
+            return payload.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    return payload.decode("utf-8", errors="replace")

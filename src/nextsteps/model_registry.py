@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from nextsteps.classifier import LinearModel
-from nextsteps.model_store import FILES, ModelError, load_model, save_model, sha256, shipped_model_dir
+from nextsteps.model_store import (
+    FILES,
+    ModelError,
+    load_model,
+    save_model,
+    sha256,
+    shipped_model_dir,
+)
 
 ENV = "NEXTSTEPS_HOME"
 SHIPPED = "shipped"
@@ -143,7 +150,8 @@ def _describe_data(card: dict[str, Any]) -> str:
     if not user:
         return f"{base} (shipped corpus)"
     files = ", ".join(Path(f).name for f in user.get("files", []))
-    return f"{base} incl. {user.get('n_train', 0)} yours, {user.get('n_held_out', 0)} held out ({files})"
+    yours, held = user.get("n_train", 0), user.get("n_held_out", 0)
+    return f"{base} incl. {yours} yours, {held} of yours held out ({files})"
 
 
 def _tampered(path: Path, card: dict[str, Any]) -> str:

@@ -86,7 +86,7 @@ class Comparison:
         if self.current_yours and self.new_yours:
             n = self.new_yours.n
             right = [round(r.accuracy * n) for r in (self.current_yours, self.new_yours)]
-            lines.append(f"your held-out examples: current {right[0]}/{n} right, new {right[1]}/{n}")
+            lines.append(f"your {n} held-out examples: current {right[0]} right, new {right[1]}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

@@ -177,10 +177,11 @@ def parse_answer(answer: str, guess: str) -> str | None:
 def show_item(item: ReviewItem, index: int, total: int) -> str:
     """The message as the user sees it: envelope, the newest part, the model's guess."""
     row = item.row
-    envelope = " | ".join(p for p in (row.get("subject"), row.get("sender"), row.get("sent_at")) if p)
+    envelope = " | ".join(filter(None, (row.get("subject"), row.get("sender"), row.get("sent_at"))))
     lines = newest_part(item.text).body.strip().splitlines()
-    cut = len(lines) > SHOWN_LINES
-    body = "\n".join(lines[:SHOWN_LINES]) + (f"\n[... {len(lines) - SHOWN_LINES} more lines]" if cut else "")
+    body = "\n".join(lines[:SHOWN_LINES])
+    if len(lines) > SHOWN_LINES:
+        body += f"\n[... {len(lines) - SHOWN_LINES} more lines]"
     confidence = row.get("confidence", "")
     sure = f" ({float(confidence):.0%} sure)" if _is_number(confidence) else ""
     return (

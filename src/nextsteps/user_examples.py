@@ -44,6 +44,9 @@ UNKNOWN_SENT_AT = "2000-01-01T09:00:00+00:00"
 
 _KEY_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
 
+#: (line, record or None, problems) for each row of a file.
+Rows = Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]
+
 
 class UserExamplesError(ValueError):
     """Raised in strict mode at the first problem; `problems` holds it."""
@@ -115,7 +118,7 @@ def read_user_examples(
     return out
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
+def _records(path: Path) -> Rows:
     """(line, record or None, problems) for each row of a CSV or JSONL file."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -136,9 +139,7 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, list[Prob
     yield from (_csv_records if fmt == "csv" else _jsonl_records)(text, str(path))
 
 
-def _jsonl_records(
-    text: str, name: str
-) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
+def _jsonl_records(text: str, name: str) -> Rows:
     for line, raw in enumerate(text.splitlines(), 1):
         if not raw.strip():
             continue
@@ -153,7 +154,7 @@ def _jsonl_records(
         yield line, rec, []
 
 
-def _csv_records(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
+def _csv_records(text: str, name: str) -> Rows:
     # strict: a stray quote is an error (named with its line) rather than a silently merged row
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -185,7 +186,9 @@ def _csv_records(text: str, name: str) -> Iterator[tuple[int, dict[str, Any] | N
             message = f"{len(row)} cells but the header has {len(header)}"
             yield line, None, [Problem(name, line, "-", message)]
             continue
-        rec = {h: v for h, v in zip(header, row, strict=True) if h in FIELDS and v != ""}
+        # an empty optional cell means "not given"; an empty text or label is a problem
+        cells = zip(header, row, strict=True)
+        rec = {h: v for h, v in cells if h in FIELDS and (v.strip() or h in REQUIRED)}
         yield line, rec, []
 
 
@@ -211,6 +214,8 @@ def _check(rec: dict[str, Any], file: str, line: int) -> tuple[list[Problem], Ex
         bad("text", "nothing left once quoted replies are removed")
     if label is None:
         bad("label", "missing")
+    elif isinstance(label, str) and not label.strip():
+        bad("label", "empty")
     elif isinstance(label, str) and _label(label) is None:
         bad("label", f"unknown label {label!r}; expected one of {', '.join(Category)}")
     sent_at = _sent_at(rec.get("sent_at"), bad)
