@@ -22,18 +22,19 @@ from nextsteps.evaluation import LABELS, report
 from nextsteps.training import group_folds, message_fields, out_of_fold_logits
 
 BASE = ModelConfig(word=1.0, char=0.0, subject=0.0, sender=0.0, cues=0.0, dates=0.0)
-FULL = replace(BASE, char=1.0, subject=0.5, sender=0.5)
+WORD_ENV = replace(BASE, subject=0.5, sender=0.5)
+FULL = replace(WORD_ENV, char=1.0)
 CANDIDATES = {
     "word n-grams": BASE,
     "word + char n-grams": replace(BASE, char=1.0),
-    "+ subject + sender": FULL,
-    "+ cues (weight 1)": replace(FULL, cues=1.0),
-    "+ cues (weight 0.3)": replace(FULL, cues=0.3),
-    "+ cues (weight 0.1)": replace(FULL, cues=0.1),
-    "+ dates (weight 1)": replace(FULL, dates=1.0),
-    "+ dates (weight 0.3)": replace(FULL, dates=0.3),
-    "+ cues + dates (weights 0.3)": replace(FULL, cues=0.3, dates=0.3),
-    "+ cues + dates (weights 0.1)": replace(FULL, cues=0.1, dates=0.1),
+    "word + subject + sender": WORD_ENV,
+    "word + char + subject + sender": FULL,
+    "word + subject + sender + cues 0.1": replace(WORD_ENV, cues=0.1),
+    "word + subject + sender + dates 0.1": replace(WORD_ENV, dates=0.1),
+    "word + subject + sender + cues 0.1 + dates 0.1": replace(WORD_ENV, cues=0.1, dates=0.1),
+    "word + char + subject + sender + cues 0.1 + dates 0.1": replace(FULL, cues=0.1, dates=0.1),
+    "word + char + subject + sender + cues 0.3 + dates 0.3": replace(FULL, cues=0.3, dates=0.3),
+    "word + char + subject + sender + cues 1": replace(FULL, cues=1.0),
 }
 
 
