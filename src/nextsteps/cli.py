@@ -373,11 +373,8 @@ def models_list(
         typer.echo(json.dumps([i.to_dict() for i in infos], indent=2, ensure_ascii=False))
         return
     typer.echo(f"models in {home()} (* active)")
-    for i in infos:
-        f1 = f"macro-F1 {i.macro_f1:.3f} on {i.n_held_out} held out" if i.macro_f1 else ""
-        trouble = f"  REFUSED: {i.problem}" if i.problem else ""
-        when = i.trained_at[:16].replace("T", " ")
-        typer.echo(f"{'*' if i.active else ' '} {i.version:<8} {when:<16}  {i.data}  {f1}{trouble}")
+    for info in infos:
+        typer.echo(info.line())
 
 
 @models_app.command("use")
@@ -439,9 +436,6 @@ def review(
         raise _fail(str(exc)) from exc
     for problem in done.unreadable:
         typer.echo(f"could not show {problem}", err=True)
-    typer.echo(
-        f"recorded {done.n_recorded} label(s) in {path} ({done.skipped} skipped, "
-        f"{done.already} already there, {len(done.unreadable)} unreadable) of {done.chosen} chosen"
-    )
+    typer.echo(done.line())
     if done.n_recorded:
         typer.echo(f"next: nextsteps train --add {path}")

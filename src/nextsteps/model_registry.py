@@ -71,6 +71,16 @@ class ModelInfo:
     n_held_out: int | None = None
     problem: str = ""  # why it cannot be used, when it cannot
 
+    def line(self) -> str:
+        """One line of `nextsteps models list`; a star marks the active model."""
+        when = self.trained_at[:16].replace("T", " ")
+        f1 = ""
+        if self.macro_f1 is not None:
+            f1 = f"  macro-F1 {self.macro_f1:.3f} on {self.n_held_out} held out"
+        trouble = f"  REFUSED: {self.problem}" if self.problem else ""
+        mark = "*" if self.active else " "
+        return f"{mark} {self.version:<8} {when:<16}  {self.data}{f1}{trouble}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,

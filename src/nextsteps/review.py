@@ -58,6 +58,13 @@ class ReviewSummary:
     def n_recorded(self) -> int:
         return sum(self.recorded.values())
 
+    def line(self) -> str:
+        return (
+            f"recorded {self.n_recorded} label(s) in {self.examples_file} ({self.skipped} skipped, "
+            f"{self.already} already there, {len(self.unreadable)} unreadable) "
+            f"of {self.chosen} chosen"
+        )
+
 
 def read_table(path: str | Path) -> list[dict[str, str]]:
     """The rows of a batch table (.csv, .jsonl, .parquet, .xlsx), every cell as a string."""
@@ -101,6 +108,9 @@ def choose(
     or whose label is in `labels`, or all of them. Rows without a label (unreadable) are left out.
     """
     ids, labels = set(ids), set(labels)
+    unknown = labels - set(LABELS)
+    if unknown:
+        raise ReviewError(f"unknown label(s) {', '.join(sorted(unknown))}: use {', '.join(LABELS)}")
     chosen = [
         r
         for r in rows
@@ -211,7 +221,7 @@ def review(
     """Ask the user to label the chosen rows of a batch table; append each answer to
     `examples_file` (CSV or JSONL) as it is given.
 
-    `ask(prompt)` returns the user's answer ("q" or an exception stops the session);
+    `ask(prompt)` returns the user's answer ("q" stops the session; what was answered is kept);
     `show(text)` displays a message.
     """
     examples_file = Path(examples_file)
