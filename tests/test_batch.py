@@ -286,3 +286,11 @@ def test_any_bytes_give_as_many_rows_as_messages_read_and_never_raise(
     path.write_bytes(data)
     got = list(classify_inbox([path], today=TODAY, model=model))
     assert len(got) == sum(1 for _ in read_raw(path))
+
+
+def test_a_rejection_ends_what_was_promised_before_it():
+    apps = Applications()
+    apps.add(promise("a", "2025-10-20T09:00:00", key_date="2025-10-27"))
+    apps.add(promise("b", "2025-10-24T09:00:00", label="rejection", key_date_kind=""))
+    [app] = apps.result(TODAY)
+    assert app.status == "rejection" and app.promised == "" and not app.overdue

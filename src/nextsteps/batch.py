@@ -505,7 +505,8 @@ def _merge(a: Application | None, b: Application | None) -> Application:
         follow_up_on=new.follow_up_on if new.status else old.follow_up_on,
         action=new.action if new.status else old.action,
     )
-    promise = new if new.promised else old
+    # An offer or a rejection ends what was promised before it.
+    promise = new if new.promised or new.status in _FINAL else old
     merged.promised, merged.promised_on = promise.promised, promise.promised_on
     return merged
 
