@@ -90,7 +90,8 @@ class LinearModel:
         )
         scored = []
         for start, end in sentence_spans(message.body):
-            part = MessageFields(message.body[start:end], sent_at=message.sent_at)
+            # No sent date: the date features describe the whole message, not a sentence.
+            part = MessageFields(message.body[start:end])
             idx, vals = self.featurizer.transform(part)
             scored.append(Evidence(part.body, start, end, round(float(vals @ direction[idx]), 3)))
         scored.sort(key=lambda e: -e.weight)

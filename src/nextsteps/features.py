@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from nextsteps.types import DateMention
+
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _DIGITS = re.compile(r"\d")
 _SPACES = re.compile(r"\s+")
@@ -35,6 +37,8 @@ class MessageFields:
     subject: str = ""
     sender: str = ""
     sent_at: dt.datetime | None = None
+    #: The body's date mentions when already found (interpret finds them anyway); else found here.
+    dates: tuple[DateMention, ...] | None = None
 
 
 def normalise(text: str) -> str:
@@ -192,7 +196,9 @@ def date_vector(fields: MessageFields) -> np.ndarray:
         return np.zeros(len(DATE_FEATURES), dtype=np.float32)
     from nextsteps.dates import find_dates, key_date
 
-    mentions = find_dates(fields.body, fields.sent_at)
+    mentions = (
+        list(fields.dates) if fields.dates is not None else find_dates(fields.body, fields.sent_at)
+    )
     key = key_date(fields.body, fields.sent_at, mentions=mentions)
     kinds = {m.kind for m in mentions}
     flags = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,10 +113,11 @@ def _interpret_fields(
 ) -> Interpretation:
     from nextsteps.dates import find_dates, key_date
 
+    mentions = find_dates(fields.body, fields.sent_at, country=country)
+    fields = replace(fields, dates=tuple(mentions))
     probs = model.predict_proba(fields)
     order = probs.argsort()[::-1]
     label, runner = model.labels[order[0]], model.labels[order[1]]
-    mentions = find_dates(fields.body, fields.sent_at, country=country)
     key = None
     if label not in _NO_KEY_DATE:
         key = key_date(
