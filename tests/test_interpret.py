@@ -50,10 +50,15 @@ def test_unrelated_mail_has_no_key_date_and_no_action():
     assert result.key_date is None and result.recommendation.follow_up_on is None
 
 
-def test_low_confidence_is_flagged_for_review_with_the_runner_up():
-    result = interpret("ok", dt.datetime(2025, 3, 3, 9, 0))
-    assert result.needs_review == (result.confidence < 0.6)
+def test_an_ambiguous_one_liner_is_flagged_for_review_with_the_runner_up():
+    result = interpret("ok thanks", dt.datetime(2025, 3, 3, 9, 0))
+    assert result.needs_review and result.confidence < 0.7
     assert result.runner_up != result.label
+
+
+def test_a_plain_rejection_is_not_flagged_for_review():
+    result = interpret("We've decided to move forward with another candidate.", dt.datetime(2025, 3, 3, 9, 0))
+    assert str(result.label) == "rejection" and not result.needs_review
 
 
 def test_cli_prints_json_that_round_trips():

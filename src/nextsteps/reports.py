@@ -18,7 +18,9 @@ def evaluate_files(model_dir: Path | None, data: Path, out: Path) -> list[Report
     examples = load_corpus(data)
     train_set = [e for e in examples if e.split == "train"]
     test_set = [e for e in examples if e.split == "test"]
-    reports = [evaluate_model(loaded.model, test_set, name=f"model {loaded.path.name}")]
+    reports = [
+        evaluate_model(loaded.model, test_set, name=f"nextsteps ({loaded.path.resolve().name})")
+    ]
     reports += baseline_reports(train_set, test_set)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(
@@ -62,6 +64,11 @@ def plot_reliability(report: Report, path: Path) -> None:
     ax.plot(
         [b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", label="model"
     )
+    for b in bins:  # few messages in a bin make its point noisy: say how few
+        ax.annotate(
+            f"n={b['n']}", (b["confidence"], b["accuracy"]), fontsize=7,
+            textcoords="offset points", xytext=(4, -10),
+        )  # fmt: skip
     ax.set_xlabel("confidence (top probability)")
     ax.set_ylabel("accuracy")
     ax.set_title(f"Reliability, ECE {report.ece:.3f}")
