@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -29,7 +30,7 @@ def interpretation(result: Interpretation, console: Console | None = None) -> No
     label = str(result.label)
     head = Text.assemble(
         (label.replace("_", " "), _COLOURS[label]),
-        f"  {result.confidence:.0%} confident",
+        f"  {result.confidence:.1%} confident",
         ("  needs review" if result.needs_review else "", "bold red"),
         (f" (or {result.runner_up})" if result.needs_review else "", "dim"),
     )
@@ -37,6 +38,8 @@ def interpretation(result: Interpretation, console: Console | None = None) -> No
     if result.sent_at_source == "today":
         console.print(Text("No sent date given: dates resolved against today.", style="dim"))
     console.print(Panel(_highlighted(result), title="what decided it", expand=False))
+    for ev in result.evidence:
+        console.print(Text.assemble(("  + ", "bold"), (f"{ev.weight:+.2f}  ", "dim"), ev.text))
     if result.dates:
         dates(result.dates, result.key_date, console)
     rec = result.recommendation
@@ -48,8 +51,13 @@ def interpretation(result: Interpretation, console: Console | None = None) -> No
             console.print(Panel(rec.draft, title=f"draft: {rec.draft_name}", expand=False))
 
 
+# A newline after a long line is a mail client's hard wrap; shown as a space the paragraph reflows
+# to the terminal. One character for one keeps the evidence offsets valid.
+_HARD_WRAP = re.compile(r"(?<=[^\n]{60})\n(?=[^\n])")
+
+
 def _highlighted(result: Interpretation) -> Text:
-    text = Text(result.text)
+    text = Text(_HARD_WRAP.sub(" ", result.text))
     for ev in result.evidence:
         text.stylize("bold reverse", ev.start, ev.end)
     return text
