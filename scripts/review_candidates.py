@@ -21,6 +21,14 @@ from nextsteps.evaluation import LABELS
 from nextsteps.training import DEFAULT_CONFIG, message_fields, out_of_fold_logits
 
 
+def write_for_review(examples, path: Path) -> None:
+    """What a reviewer sees: the message and its gold label, never a model's prediction."""
+    with path.open("w") as fh:
+        for e in examples:
+            record = {"id": e.id, "gold": str(e.label), "text": e.text, "subject": e.subject}
+            fh.write(json.dumps(record | {"sender": e.sender, "notes": e.notes}) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", default="data/corpus.jsonl")
@@ -33,39 +41,12 @@ def main() -> None:
     fields = [message_fields(e) for e in train]
     labels = [str(e.label) for e in train]
     probs = softmax(out_of_fold_logits(fields, labels, [e.group for e in train], DEFAULT_CONFIG))
-    with (out / "train_flags.jsonl").open("w") as fh:
-        for e, p in zip(train, probs, strict=True):
-            top = int(p.argmax())
-            if LABELS[top] != str(e.label) and p[top] >= 0.6:
-                fh.write(
-                    json.dumps(
-                        {
-                            "id": e.id,
-                            "gold": str(e.label),
-                            "text": e.text,
-                            "subject": e.subject,
-                            "sender": e.sender,
-                            "notes": e.notes,
-                        }
-                    )
-                    + "\n"
-                )
-    with (out / "test_all.jsonl").open("w") as fh:
-        for e in examples:
-            if e.split == "test":
-                fh.write(
-                    json.dumps(
-                        {
-                            "id": e.id,
-                            "gold": str(e.label),
-                            "text": e.text,
-                            "subject": e.subject,
-                            "sender": e.sender,
-                            "notes": e.notes,
-                        }
-                    )
-                    + "\n"
-                )
+    flagged = [
+        e for e, p in zip(train, probs, strict=True)
+        if LABELS[int(p.argmax())] != str(e.label) and p.max() >= 0.6
+    ]  # fmt: skip
+    write_for_review(flagged, out / "train_flags.jsonl")
+    write_for_review([e for e in examples if e.split == "test"], out / "test_all.jsonl")
     print(f"wrote {out}/train_flags.jsonl and {out}/test_all.jsonl")
 
 
