@@ -90,3 +90,23 @@ def test_cli_fails_with_a_one_line_reason(args, needle):
     result = runner.invoke(app, ["interpret", *args])
     assert result.exit_code == 2
     assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_parsed_email_is_interpreted_with_its_envelope():
+    from nextsteps.emails import ParsedEmail
+
+    parsed = ParsedEmail(
+        "We'll get back to you by Friday.", "Re: Analyst role", "Ann Lee <ann@acme.com>",
+        dt.datetime(2025, 3, 3, 9, 0),
+    )
+    result = interpret(parsed)
+    assert result.sent_at_source == "header" and result.key_date.value == "2025-03-07"
+    assert "Hi Ann," in result.recommendation.draft
+
+
+def test_cli_gives_a_one_line_reason_for_an_unreadable_msg_file(tmp_path):
+    path = tmp_path / "mail.msg"
+    path.write_bytes(b"not really an outlook file")
+    result = runner.invoke(app, ["interpret", str(path)])
+    assert result.exit_code == 2
+    assert "msg" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -11,7 +11,7 @@ from typing import Any
 
 from nextsteps.classifier import Evidence, LinearModel
 from nextsteps.cleaning import newest_part
-from nextsteps.emails import looks_like_raw_email, parse_email
+from nextsteps.emails import ParsedEmail, looks_like_raw_email, parse_email
 from nextsteps.features import MessageFields
 from nextsteps.recommend import Recommendation, Rule, recommend
 from nextsteps.types import Category, DateMention, KeyDate
@@ -68,7 +68,7 @@ class Interpretation:
 
 
 def interpret(
-    text: str,
+    text: str | ParsedEmail,
     sent_at: dt.datetime | None = None,
     *,
     subject: str | None = None,
@@ -78,7 +78,7 @@ def interpret(
     model: LinearModel | None = None,
     rules: list[Rule] | None = None,
 ) -> Interpretation:
-    """Interpret a pasted message or a whole raw email.
+    """Interpret a pasted message, a whole raw email, or an email already parsed.
 
     A raw email's Date, From and Subject headers fill in what is not given. Without any sent date,
     dates resolve against `today` (default: the machine's date) and `sent_at_source` says so.
@@ -87,14 +87,15 @@ def interpret(
     ...           dt.datetime(2025, 10, 14, 9, 0)).label
     <Category.IMMEDIATE_NEXT_STEPS: 'immediate_next_steps'>
     """
-    if looks_like_raw_email(text):
-        parsed = parse_email(text)
-        text = parsed.body
-        subject = subject if subject is not None else parsed.subject
-        sender = sender if sender is not None else parsed.sender
-        sent_at, source = (sent_at, "given") if sent_at else (parsed.sent_at, "header")
-    else:
-        source = "given"
+    if isinstance(text, str) and looks_like_raw_email(text):
+        text = parse_email(text)
+    source = "given"
+    if isinstance(text, ParsedEmail):
+        subject = subject if subject is not None else text.subject
+        sender = sender if sender is not None else text.sender
+        if sent_at is None and text.sent_at is not None:
+            sent_at, source = text.sent_at, "header"
+        text = text.body
     if sent_at is None:
         day = today or dt.date.today()
         sent_at, source = dt.datetime.combine(day, dt.time(9, 0)), "today"
@@ -176,11 +177,24 @@ def _default_model() -> LinearModel:
     return _MODEL[1]
 
 
-def read_input(source: str) -> str:
-    """The text behind a CLI argument: a .eml/.txt file path, or the text itself."""
+def read_input(source: str) -> str | ParsedEmail:
+    """What a CLI argument stands for: a .eml/.txt file's text, a .msg file's message (with the
+    optional extract-msg package), or the argument itself as the message text."""
     path = Path(source)
-    if len(source) < 4096 and "\n" not in source and path.suffix and path.is_file():
-        if path.suffix.lower() not in {".eml", ".txt"}:
-            raise ValueError(f"{source}: unknown file type {path.suffix!r}; expected .eml or .txt")
-        return path.read_bytes().decode("utf-8", errors="replace")
-    return source
+    if len(source) >= 4096 or "\n" in source or not path.suffix or not path.is_file():
+        return source
+    suffix = path.suffix.lower()
+    if suffix == ".msg":
+        return _read_msg(path)
+    if suffix not in {".eml", ".txt"}:
+        raise ValueError(f"{source}: unknown file type {suffix!r}; expected .eml, .msg or .txt")
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _read_msg(path: Path) -> ParsedEmail:
+    from nextsteps.inbox import Message, read_messages
+
+    item = next(iter(read_messages(path)))
+    if not isinstance(item, Message):
+        raise ValueError(f"{path}: {item.error}")
+    return ParsedEmail(item.body, item.subject, item.sender, item.sent_at, item.id)
