@@ -20,7 +20,9 @@ install: $(STAMP) ## Create .venv and install nextsteps with its dev tools
 demo: $(STAMP) ## Interpret an example email with the shipped model
 	$(BIN)/nextsteps interpret examples/second_round.eml
 
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) ## Run ruff and the whole test suite
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/pytest -q
 
 lint: $(STAMP) ## Check formatting and lint with ruff

@@ -11,11 +11,31 @@ import sys
 
 import yaml
 
-LABELS = {"clear_timeline", "vague", "no_next_steps", "immediate_next_steps", "rejection", "offer", "unrelated"}
+LABELS = {
+    "clear_timeline",
+    "vague",
+    "no_next_steps",
+    "immediate_next_steps",
+    "rejection",
+    "offer",
+    "unrelated",
+}
 CHANNELS = {"spoken", "email", "sms", "linkedin", "voicemail", "ats"}
 FORMS = {"whole_email", "body", "short"}
 KINDS = {"hear_by", "deadline", "event"}
-FIELDS = {"group", "label", "channel", "form", "sent_at", "subject", "sender", "key_date", "key_date_kind", "notes", "text"}
+FIELDS = {
+    "group",
+    "label",
+    "channel",
+    "form",
+    "sent_at",
+    "subject",
+    "sender",
+    "key_date",
+    "key_date_kind",
+    "notes",
+    "text",
+}
 KEY_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$")
 
 

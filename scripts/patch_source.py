@@ -18,11 +18,17 @@ def patch(record_id: str, changes: dict[str, str]) -> Path:
     group, _, nth = record_id.rpartition("-")
     for path in sorted(SOURCES.glob("*.yaml")):
         lines = path.read_text("utf-8").split("\n")
-        starts = [i for i, line in enumerate(lines) if re.fullmatch(rf"- group: ['\"]?{re.escape(group)}['\"]?\s*", line)]
+        starts = [
+            i
+            for i, line in enumerate(lines)
+            if re.fullmatch(rf"- group: ['\"]?{re.escape(group)}['\"]?\s*", line)
+        ]
         if len(starts) < int(nth):
             continue
         start = starts[int(nth) - 1]
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- ")), len(lines))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("- ")), len(lines)
+        )
         for field, value in changes.items():
             hits = [i for i in range(start, end) if re.match(rf"^(- |  ){field}:", lines[i])]
             if not hits:

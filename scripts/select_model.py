@@ -74,7 +74,9 @@ def spacy_textcat(fields, labels, groups, folds, arch: str, epochs: int = 8):
         config = {}  # spaCy's default textcat: an ensemble of bag-of-words and a tok2vec CNN
         if arch == "spacy.TextCatBOW.v3":
             model = {"@architectures": arch, "exclusive_classes": True, "nO": None}
-            config = {"model": model | {"ngram_size": 2, "no_output_layer": False, "length": 262144}}
+            config = {
+                "model": model | {"ngram_size": 2, "no_output_layer": False, "length": 262144}
+            }
         textcat = nlp.add_pipe("textcat", config=config)
         for lab in LABELS:
             textcat.add_label(lab)

@@ -57,7 +57,9 @@ def test_an_ambiguous_one_liner_is_flagged_for_review_with_the_runner_up():
 
 
 def test_a_plain_rejection_is_not_flagged_for_review():
-    result = interpret("We've decided to move forward with another candidate.", dt.datetime(2025, 3, 3, 9, 0))
+    result = interpret(
+        "We've decided to move forward with another candidate.", dt.datetime(2025, 3, 3, 9, 0)
+    )
     assert str(result.label) == "rejection" and not result.needs_review
 
 
@@ -96,7 +98,9 @@ def test_a_parsed_email_is_interpreted_with_its_envelope():
     from nextsteps.emails import ParsedEmail
 
     parsed = ParsedEmail(
-        "We'll get back to you by Friday.", "Re: Analyst role", "Ann Lee <ann@acme.com>",
+        "We'll get back to you by Friday.",
+        "Re: Analyst role",
+        "Ann Lee <ann@acme.com>",
         dt.datetime(2025, 3, 3, 9, 0),
     )
     result = interpret(parsed)
