@@ -122,9 +122,9 @@ def our_parse(raws: list[bytes]) -> list:
 
 def classify(messages: list) -> None:
     from nextsteps.batch import Classifier
-    from nextsteps.interpret import _default_model
+    from nextsteps.interpret import default_model
 
-    classifier = Classifier(_default_model(), TODAY)
+    classifier = Classifier(default_model(), TODAY)
     for m in messages:
         classifier._classify(m)
 

@@ -57,9 +57,9 @@ def main() -> None:
 
     from nextsteps import interpret
     from nextsteps.corpus import load_corpus
-    from nextsteps.interpret import _default_model
+    from nextsteps.interpret import default_model
 
-    _default_model()
+    default_model()
     test = [e for e in load_corpus("data/corpus.jsonl") if e.split == "test"]
     start = time.perf_counter()
     for e in test:

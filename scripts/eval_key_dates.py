@@ -16,8 +16,7 @@ from collections import Counter
 from nextsteps.cleaning import newest_part
 from nextsteps.corpus import load_corpus
 from nextsteps.dates import key_date
-from nextsteps.interpret import _NO_KEY_DATE
-from nextsteps.types import Category
+from nextsteps.types import NO_KEY_DATE, Category
 
 
 def main() -> None:
@@ -27,7 +26,7 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print this many disagreements")
     args = ap.parse_args()
     examples = [
-        e for e in load_corpus(args.corpus) if e.split == args.split and e.label not in _NO_KEY_DATE
+        e for e in load_corpus(args.corpus) if e.split == args.split and e.label not in NO_KEY_DATE
     ]
     hits, day_hits, misses = 0, 0, []
     for e in examples:

@@ -25,7 +25,7 @@ from nextsteps.batch import (
 )
 from nextsteps.cli import app
 from nextsteps.inbox import read_raw
-from nextsteps.interpret import _default_model, interpret
+from nextsteps.interpret import default_model, interpret
 
 DATA = Path(__file__).parent / "data" / "inbox"
 TODAY = dt.date(2025, 11, 3)
@@ -33,7 +33,7 @@ TODAY = dt.date(2025, 11, 3)
 
 @pytest.fixture(scope="module")
 def model():
-    return _default_model()
+    return default_model()
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from nextsteps.dates import add_business_days
 from nextsteps.recommend import (
     RecommendationTableError,
-    add_business_days,
     load_table,
     message_context,
     recommend,

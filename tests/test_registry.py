@@ -74,16 +74,16 @@ def test_models_list_shows_each_model_with_its_date_data_and_metrics(shipped):
 
 
 def test_models_use_switches_and_interpret_follows_the_active_model(shipped):
-    from nextsteps.interpret import _default_model
+    from nextsteps.interpret import default_model
 
     add(shipped, activate=False)
-    before = _default_model()
+    before = default_model()
 
     result = runner.invoke(app, ["models", "use", "v1"])
 
     assert result.exit_code == 0 and "v1 is now the active model" in result.stdout
     assert registry.active_version() == "v1"
-    after = _default_model()
+    after = default_model()
     assert after is not before  # reloaded from the newly active folder
     assert runner.invoke(app, ["models", "use", "shipped"]).exit_code == 0
     assert registry.active_model_dir() == shipped_model_dir()
@@ -104,14 +104,14 @@ def test_models_use_refuses_a_model_folder_with_a_tampered_file(shipped, home):
 
 
 def test_a_tampered_active_model_falls_back_to_the_shipped_one_with_a_warning(shipped, home):
-    from nextsteps.interpret import _default_model, interpret
+    from nextsteps.interpret import default_model, interpret
 
     add(shipped, activate=True)
     spec = home / "models" / "v1" / "model.json"
     spec.write_text(spec.read_text().replace('"labels"', '"labels" ', 1))
 
     with pytest.warns(UserWarning, match="using the shipped model instead"):
-        model = _default_model()
+        model = default_model()
 
     assert model.labels == shipped.model.labels
     assert interpret("We went with another candidate.").label == "rejection"

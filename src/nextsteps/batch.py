@@ -29,13 +29,10 @@ from nextsteps.classifier import LinearModel
 from nextsteps.cleaning import newest_part
 from nextsteps.features import MessageFields
 from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, printable, read_paths
-from nextsteps.interpret import Interpretation, _interpret_fields
+from nextsteps.interpret import MAX_BODY_CHARS, Interpretation, interpret_fields
 from nextsteps.recommend import Rule, message_context
 from nextsteps.types import Category
 
-#: A longer body is cut to this before cleaning and classification: recruiter messages are short,
-#: and a pasted log of megabytes would otherwise cost seconds and gigabytes of n-grams.
-MAX_BODY_CHARS = 100_000
 CHUNK = 200  # messages per task sent to a worker process or a Dask worker
 WRITERS = (".csv", ".jsonl", ".parquet", ".xlsx")
 
@@ -96,24 +93,10 @@ class Classifier:
         source = "header" if m.sent_at else "today"
         sent_at = m.sent_at or dt.datetime.combine(self.today, dt.time(9, 0))  # as interpret
         fields_ = MessageFields(body, m.subject, m.sender, sent_at)
-        model = _WithoutEvidence(self.model)
-        result = _interpret_fields(fields_, source, model, self.rules, self.country)  # type: ignore[arg-type]
+        result = interpret_fields(
+            fields_, source, self.model, self.rules, self.country, evidence=False
+        )
         return _envelope(m, **_verdict(result))
-
-
-class _WithoutEvidence:
-    """The model, minus the evidence sentences: the table has no column for them, and scoring
-    every sentence again costs as much as classifying the message. Everything else goes through
-    `interpret`'s own code, so a row always says what `interpret` would."""
-
-    def __init__(self, model: LinearModel) -> None:
-        self.model, self.labels = model, model.labels
-
-    def predict_proba(self, message: MessageFields) -> Any:
-        return self.model.predict_proba(message)
-
-    def evidence(self, *args: Any, **kwargs: Any) -> list:
-        return []
 
 
 def _verdict(result: Interpretation) -> dict[str, Any]:
@@ -173,9 +156,9 @@ def classify_inbox(
     cluster of `jobs` workers). Dates without a sent date resolve against `today`.
     """
     if model is None:
-        from nextsteps.interpret import _default_model
+        from nextsteps.interpret import default_model
 
-        model = _default_model()
+        model = default_model()
     classifier = Classifier(model, today, rules, country)
     items = read_paths(sources, format=format, columns=columns)
     if engine == "dask":

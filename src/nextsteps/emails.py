@@ -48,7 +48,7 @@ def parse_email(raw: bytes | str) -> ParsedEmail:
         msg = email.message_from_string(raw, policy=policy.default)
     else:
         msg = email.message_from_bytes(raw, policy=policy.default)
-    body = _body_text(msg)
+    body = body_text(msg)
     if body is None or not body.strip():
         raise EmailParseError("no readable text body in the email")
     return ParsedEmail(
@@ -68,14 +68,22 @@ def _header(msg: EmailMessage, name: str) -> str:
 
 
 def _date(msg: EmailMessage) -> dt.datetime | None:
-    raw = _header(msg, "Date")
+    return parse_date_header(_header(msg, "Date"))
+
+
+def parse_date_header(raw: str) -> dt.datetime | None:
+    """An RFC 5322 Date header as a datetime, or None when it is missing or malformed.
+
+    >>> parse_date_header("Mon, 13 Oct 99999999999 10:00:00 +0000") is None
+    True
+    """
     try:
         return parsedate_to_datetime(raw) if raw else None
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, OverflowError):
         return None
 
 
-def _body_text(msg: EmailMessage) -> str | None:
+def body_text(msg: EmailMessage) -> str | None:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return None

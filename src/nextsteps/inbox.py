@@ -30,12 +30,11 @@ from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import Compat32
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from nextsteps.cleaning import html_to_text
-from nextsteps.emails import _body_text, looks_like_raw_email
+from nextsteps.emails import body_text, looks_like_raw_email, parse_date_header
 
 #: A message bigger than this becomes an error row instead of filling memory.
 MAX_MESSAGE_BYTES = 25 * 2**20
@@ -63,7 +62,7 @@ _READ_PIECE = 1 << 20  # longest line read at once: a file without newlines stay
 
 class _FastPolicy(Compat32):
     """compat32 parsing (headers stay plain strings, about 7x faster than policy.default) with
-    policy.default's content manager, so `emails._body_text` decodes the body exactly as
+    policy.default's content manager, so `emails.body_text` decodes the body exactly as
     `interpret` does."""
 
     content_manager = raw_data_manager
@@ -526,14 +525,14 @@ def _parse_bytes(item: RawMessage, data: bytes) -> Message | ReadError:
         return ReadError(item.source, item.position, item.line, "", "empty message")
     msg = BytesParser(_FastMessage, policy=_POLICY).parsebytes(data)
     headers = _headers(msg)
-    body = _body_text(msg)
+    body = body_text(msg)
     if body is None or not body.strip():
         reason = "no readable text body" + (" (attachments only)" if _has_attachment(msg) else "")
         return ReadError(item.source, item.position, item.line, headers["message-id"], reason)
     return Message(
         id=headers["message-id"] or _fallback_id(item),
         thread_id=_thread_id(headers),
-        sent_at=_date(headers["date"]),
+        sent_at=parse_date_header(headers["date"]),  # malformed: None, dated by the caller
         sender=headers["from"],
         subject=headers["subject"],
         body=body,
@@ -617,13 +616,6 @@ def _thread_id(headers: dict[str, str]) -> str:
     return headers["message-id"]
 
 
-def _date(value: str) -> dt.datetime | None:
-    try:
-        return parsedate_to_datetime(value) if value else None
-    except (ValueError, TypeError, IndexError, OverflowError):
-        return None  # a malformed Date: the message is still read, dated by the caller
-
-
 def _has_attachment(msg: EmailMessage) -> bool:
     return any(part.is_attachment() for part in msg.walk())
 
@@ -672,4 +664,4 @@ def _row_date(value: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        return _date(value)  # an RFC 2822 date, as some exports write
+        return parse_date_header(value)  # an RFC 2822 date, as some exports write

@@ -148,20 +148,9 @@ def follow_up_date(
     n = int(n) * (1 if sign == "+" else -1)
     if unit == "d":
         return anchor + dt.timedelta(days=n)
+    from nextsteps.dates import add_business_days
+
     return add_business_days(anchor, n, country=country)
-
-
-def add_business_days(day: dt.date, n: int, *, country: str | None = None) -> dt.date:
-    """`day` moved by n business days (weekends, and the country's public holidays, skipped)."""
-    import numpy as np
-
-    hols: list[dt.date] = []
-    if country:
-        import holidays
-
-        hols = list(holidays.country_holidays(country, years=range(day.year - 1, day.year + 2)))
-    roll = "backward" if n >= 0 else "forward"
-    return np.busday_offset(day, n, roll=roll, holidays=hols).astype(dt.date)
 
 
 @dataclass(frozen=True)

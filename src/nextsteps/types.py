@@ -29,6 +29,12 @@ PRECEDENCE: tuple[Category, ...] = (
     Category.VAGUE,
 )
 
+#: A rejection, a vague reply, a pause or unrelated mail has no date to follow up on: the
+#: follow-up is counted from the sent date (labelling guide in data/README.md).
+NO_KEY_DATE: frozenset[Category] = frozenset(
+    {Category.REJECTION, Category.VAGUE, Category.NO_NEXT_STEPS, Category.UNRELATED}
+)
+
 MentionKind = Literal["deadline", "event", "range", "vague"]
 KeyDateKind = Literal["hear_by", "deadline", "event"]
 Channel = Literal["spoken", "email", "sms", "linkedin", "voicemail", "ats"]

@@ -13,7 +13,7 @@ Only regex, dateutil, numpy and holidays are imported, so a cold start stays che
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from nextsteps.dates import _calendar
 from nextsteps.dates._find import (
@@ -29,7 +29,30 @@ from nextsteps.dates._key import choose_key_date
 from nextsteps.dates._rules import Ctx
 from nextsteps.types import DateMention, KeyDate
 
-__all__ = ["find_dates", "key_date"]
+__all__ = ["add_business_days", "country_code", "find_dates", "key_date"]
+
+
+def country_code(country: str | None) -> str | None:
+    """An ISO country code upper-cased and checked against the `holidays` package.
+
+    >>> country_code("us")
+    'US'
+    """
+    if not country:
+        return None
+    code = country.strip().upper()
+    _calendar.public_holidays(code, 2025)  # an unknown code raises ValueError here, not later
+    return code
+
+
+def add_business_days(day: date, n: int, *, country: str | None = None) -> date:
+    """`day` moved by n business days; weekends and the country's public holidays skipped.
+
+    >>> add_business_days(date(2025, 11, 26), 1, country="US")  # over Thanksgiving
+    datetime.date(2025, 11, 28)
+    """
+    roll = "backward" if n >= 0 else "forward"
+    return _calendar.add_business_days(day, n, country_code(country), roll=roll)
 
 
 def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> list[DateMention]:
@@ -43,9 +66,7 @@ def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> l
     >>> [(m.text, m.kind, m.value) for m in find_dates("Please reply within 48 hours.", sent)]
     [('48 hours', 'deadline', '2025-06-20T10:00')]
     """
-    country = country.upper() if country else None
-    if country:
-        _calendar.public_holidays(country, sent_at.year)  # unknown code: ValueError now
+    country = country_code(country)
     ctx = Ctx(text, sent_at, country)
     kept = longest_first(drop_traps(collect(ctx), text, ctx))
     attach_times(kept, ctx)

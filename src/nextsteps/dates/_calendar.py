@@ -109,14 +109,15 @@ def _busday_holidays(country: str | None, year: int) -> np.ndarray:
     return np.array(sorted(days), dtype="datetime64[D]")
 
 
-def add_business_days(today: date, n: int, country: str | None) -> date:
-    """The n-th Monday-Friday day after `today`, skipping the country's holidays.
+def add_business_days(today: date, n: int, country: str | None, *, roll: str = "backward") -> date:
+    """The n-th Monday-Friday day after `today` (before it for negative n), skipping the
+    country's holidays.
 
-    A weekend (or holiday) sent day counts from the business day before it,
-    which is numpy's roll="backward".
+    A weekend (or holiday) sent day counts from the business day before it, which is numpy's
+    roll="backward"; counting back from a deadline, roll="forward" counts from the one after.
     """
     hol = _busday_holidays(country, today.year)
-    day = np.busday_offset(np.datetime64(today, "D"), n, roll="backward", holidays=hol)
+    day = np.busday_offset(np.datetime64(today, "D"), n, roll=roll, holidays=hol)
     return day.astype(date)
 
 
