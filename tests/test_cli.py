@@ -48,3 +48,59 @@ def test_data_check_fails_and_names_the_line_of_a_bad_label(tmp_path):
     )
     result = runner.invoke(app, ["data", "check", str(path)])
     assert result.exit_code == 1 and f"{path}:1: label: unknown label 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["dates", "by Friday", "--sent-at", "2025-03-03T09:00:00+00:00", "--country", "XX"],
+        [
+            "interpret",
+            "within 5 business days",
+            "--sent-at",
+            "2025-03-03T09:00:00",
+            "--country",
+            "XX",
+        ],
+        ["data", "check", "no-such-file.jsonl"],
+        ["interpret", "hello", "--model", "no-such-folder"],
+    ],
+)
+def test_bad_input_gives_a_clean_error_not_a_traceback(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code in (1, 2)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+
+
+def test_a_lowercase_country_code_is_accepted():
+    result = runner.invoke(
+        app,
+        [
+            "interpret",
+            "You'll hear within 1 business day.",
+            "--sent-at",
+            "2025-11-26T09:00:00",
+            "--country",
+            "us",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0
+    assert '"2025-11-28"' in result.stdout  # Thanksgiving skipped
+
+
+def test_markup_in_a_sender_name_is_printed_not_interpreted():
+    result = runner.invoke(
+        app, ["interpret", "We went with another candidate.", "--sender", "[/b] <ann@acme.com>"]
+    )
+    assert result.exit_code == 0 and "[/b]" in result.stdout
+
+
+def test_a_windows_1252_email_file_keeps_its_punctuation():
+    from conftest import ROOT
+
+    result = runner.invoke(
+        app, ["interpret", str(ROOT / "tests" / "golden" / "gmail_hold.eml"), "--json"]
+    )
+    assert result.exit_code == 0 and "we’ve put" in result.stdout

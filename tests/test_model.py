@@ -106,3 +106,11 @@ def test_shipped_model_card_vouches_for_its_files_and_reports_test_metrics():
     loaded = load_model()
     assert set(loaded.card["labels"]) == set(LABELS)
     assert loaded.card["metrics"]["n"] == loaded.card["n_test"] > 0
+
+
+@pytest.mark.parametrize("card", ['{"format": 1}', "not json", '{"format": 1, "files": 3}'])
+def test_a_damaged_card_is_refused_with_a_model_error(tmp_path, tiny_model, card):
+    save_model(tiny_model, tmp_path / "m", {})
+    (tmp_path / "m" / "card.json").write_text(card)
+    with pytest.raises(ModelError):
+        load_model(tmp_path / "m")

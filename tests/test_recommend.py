@@ -136,3 +136,16 @@ def test_a_table_missing_a_column_is_rejected(tmp_path):
     path.write_text("label,action\nvague,wait\n", "utf-8")
     with pytest.raises(RecommendationTableError, match=":1: missing column"):
         load_table(path)
+
+
+def test_a_sender_given_as_a_name_alone_still_fills_the_greeting():
+    assert message_context("Ann Lee", "").recruiter == "Ann"
+    assert message_context("Lee, Ann", "").recruiter == "Ann"
+
+
+def test_a_placeholder_the_table_cannot_fill_is_rejected_at_load_time(tmp_path):
+    path = _table(
+        tmp_path, SHIPPED_ROWS.replace("vague,*,m,a,sent+1d,", "vague,*,Sorry {company},a,sent+1d,")
+    )
+    with pytest.raises(RecommendationTableError, match=r":3: meaning uses \{company\}"):
+        load_table(path)

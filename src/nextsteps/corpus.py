@@ -199,3 +199,36 @@ def stats_markdown(examples: list[Example]) -> str:
         n_tr = sum(1 for e in examples if e.split == "train")
         out += [f"| **all** | {n_tr} | {len(examples) - n_tr} | {len(examples)} |", ""]
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What validating one file found: its good records by label, and every problem."""
+
+    path: str
+    counts: dict[str, int]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_file(path: str | Path, *, user: bool = False) -> FileCheck:
+    """Validate a corpus file (JSONL, every field), or with `user` a file of one's own examples
+    (CSV or JSONL; only `text` and `label` required, as `nextsteps train --add` reads it)."""
+    from collections import Counter
+
+    path = Path(path)
+    if not path.is_file():
+        return FileCheck(str(path), {}, [Problem(str(path), 0, "-", "no such file")])
+    if user:
+        from nextsteps.user_examples import read_user_examples
+
+        found = read_user_examples([path])
+        examples, problems = found.examples, found.problems
+    else:
+        problems = check_corpus(path)
+        examples = [] if problems else load_corpus(path)
+    counts = Counter(str(e.label) for e in examples)
+    return FileCheck(str(path), dict(sorted(counts.items())), problems)

@@ -88,31 +88,44 @@ def _replace_dir(new: Path, target: Path) -> None:
 def load_model(model_dir: str | Path | None = None) -> LoadedModel:
     """Load a model folder (default: the shipped one); refuse one its card does not vouch for."""
     path = Path(model_dir) if model_dir else shipped_model_dir()
+    card = _verified_card(path)
+    _warn_on_version_drift(card)
+    try:
+        spec = json.loads((path / "model.json").read_text("utf-8"))
+        with np.load(path / "weights.npz", allow_pickle=False) as w:
+            blocks = [TfidfBlock.from_state(s, w[f"idf_{i}"]) for i, s in enumerate(spec["blocks"])]
+            featurizer = Featurizer(
+                blocks, spec["block_weights"], spec["cue_weight"], spec["date_weight"]
+            )
+            model = LinearModel(
+                featurizer, w["coef"], w["intercept"], spec["labels"], spec["temperature"]
+            )
+    except (ValueError, KeyError, TypeError, IndexError) as exc:  # vouched for, yet unreadable
+        raise ModelError(f"{path}: the model files are damaged: {exc!r}") from exc
+    return LoadedModel(model, card, path)
+
+
+def _verified_card(path: Path) -> dict[str, Any]:
+    """The folder's card, once its format is known and both files match their sha256."""
     card_path = path / "card.json"
     if not card_path.is_file():
         raise ModelError(f"{path}: no card.json; not a nextsteps model folder")
-    card = json.loads(card_path.read_text("utf-8"))
+    try:
+        card = json.loads(card_path.read_text("utf-8"))
+        files = dict(card["files"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{card_path}: not a readable model card: {exc!r}") from exc
     if card.get("format") != FORMAT:
         raise ModelError(
-            f"{path}: model format {card.get('format')} but this nextsteps reads {FORMAT}"
+            f"{path}: model format {card.get('format')}; this nextsteps reads {FORMAT}"
         )
     for name in FILES:
         file = path / name
         if not file.is_file():
             raise ModelError(f"{path}: {name} is missing")
-        if sha256(file) != card["files"].get(name):
+        if sha256(file) != files.get(name):
             raise ModelError(f"{file}: sha256 does not match its card; refusing to load it")
-    _warn_on_version_drift(card)
-    spec = json.loads((path / "model.json").read_text("utf-8"))
-    with np.load(path / "weights.npz", allow_pickle=False) as w:
-        blocks = [TfidfBlock.from_state(s, w[f"idf_{i}"]) for i, s in enumerate(spec["blocks"])]
-        featurizer = Featurizer(
-            blocks, spec["block_weights"], spec["cue_weight"], spec["date_weight"]
-        )
-        model = LinearModel(
-            featurizer, w["coef"], w["intercept"], spec["labels"], spec["temperature"]
-        )
-    return LoadedModel(model, card, path)
+    return card
 
 
 def _warn_on_version_drift(card: dict[str, Any]) -> None:

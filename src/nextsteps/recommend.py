@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import string
 from dataclasses import dataclass
+from email.utils import parseaddr
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -123,7 +125,18 @@ def _rule_problem(rule: Rule) -> str | None:
         return f"no draft template named {rule.draft!r}"
     if not rule.action:
         return "empty action"
+    for column in ("meaning", "action"):
+        unknown = _placeholders(getattr(rule, column)) - {"key_date"}
+        if unknown:
+            return f"{column} uses {{{unknown.pop()}}}; only {{key_date}} can be filled in there"
     return None
+
+
+def _placeholders(text: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError:  # an unmatched brace
+        return {"an unmatched brace"}
 
 
 def _draft_exists(name: str) -> bool:
@@ -163,12 +176,13 @@ class MessageContext:
 
 
 def message_context(sender: str, subject: str) -> MessageContext:
-    name, _, address = sender.rpartition("<")
-    name = name.strip().strip('"')
+    name, address = parseaddr(sender)
+    if "@" not in address:  # a name alone, as Outlook's CSV export writes Exchange senders
+        name, address = sender.strip(), ""
     if "," in name:  # Outlook's "Last, First"
         name = name.split(",", 1)[1].strip()
     first = name.split()[0] if name and not _ATS_HINT.search(name) else None
-    return MessageContext(first, _company(address or sender), _role(subject))
+    return MessageContext(first, _company(address), _role(subject))
 
 
 def _company(address: str) -> str | None:

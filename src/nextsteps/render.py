@@ -48,7 +48,8 @@ def interpretation(result: Interpretation, console: Console | None = None) -> No
         follow = f" (follow up on {rec.follow_up_on:%a %d %b %Y})" if rec.follow_up_on else ""
         console.print(Text.assemble(("Do: ", "bold"), rec.action, (follow, "bold")))
         if rec.draft:
-            console.print(Panel(rec.draft, title=f"draft: {rec.draft_name}", expand=False))
+            # Text(), not a str: a sender's name like "[/b]" must not be read as rich markup.
+            console.print(Panel(Text(rec.draft), title=f"draft: {rec.draft_name}", expand=False))
 
 
 # A newline after a long line is a mail client's hard wrap; shown as a space the paragraph reflows
@@ -72,7 +73,7 @@ def dates(
         value = (
             m.value if not isinstance(m.value, dict) else f"{m.value['start']} → {m.value['end']}"
         )
-        table.add_row(m.text, m.kind, str(value) if value else "—", m.mod or "")
+        table.add_row(Text(m.text), m.kind, str(value) if value else "—", m.mod or "")
     console.print(table)
     if key:
         console.print(Text.assemble(("Key date: ", "bold"), f"{key.value} ({key.kind})"))
