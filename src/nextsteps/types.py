@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 
 class Category(StrEnum):
-    """What a message means for the candidate (rules: docs/labels.md)."""
+    """What a message means for the candidate (the labelling guide in data/README.md)."""
 
     CLEAR_TIMELINE = "clear_timeline"
     VAGUE = "vague"
@@ -19,7 +19,7 @@ class Category(StrEnum):
     UNRELATED = "unrelated"
 
 
-#: The order in which a message that says several things is labelled (labels.md).
+#: The order in which a message that says several things is labelled (data/README.md).
 PRECEDENCE: tuple[Category, ...] = (
     Category.OFFER,
     Category.IMMEDIATE_NEXT_STEPS,

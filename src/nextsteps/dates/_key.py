@@ -9,7 +9,7 @@ from nextsteps.dates._cues import Sentences, nearest_cue
 from nextsteps.dates._vocab import vocab
 from nextsteps.types import DateMention, KeyDate, KeyDateKind
 
-# Quoted earlier messages do not count (labels.md): they start at the first of these.
+# Quoted earlier messages do not count (labelling guide): they start at the first of these.
 _QUOTE_START = re.compile(
     r"(?m)^(?:On\s.{4,200}?wrote:\s*$|>|-{2,}\s*Original Message|_{5,}|From:\s)"
 )
