@@ -3,9 +3,11 @@ summary, calendar and table files a user opens."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from nextsteps.batch import (
     write_ics,
 )
 from nextsteps.cli import app
+from nextsteps.emails import parse_email
 from nextsteps.inbox import read_raw
 from nextsteps.interpret import default_model, interpret
 
@@ -48,8 +51,14 @@ def row(rows: list[Row], id_: str) -> Row:
 # --- rows ------------------------------------------------------------------------------------
 
 
+def labelled_or_failed(row: Row) -> bool:
+    """A row has a label or says why it has none, never both or neither."""
+    return bool(row.label) != bool(row.error)
+
+
 def test_every_message_in_becomes_exactly_one_row_out(rows):
     assert len(rows) == sum(1 for _ in read_raw(DATA)) == 26
+    assert all(labelled_or_failed(r) for r in rows)
 
 
 def test_unreadable_messages_are_rows_with_an_error_and_no_label(rows):
@@ -111,6 +120,57 @@ def test_batch_labels_dates_and_advice_agree_with_interpret_on_corpus_messages(c
             assert got.follow_up_on == str(want.recommendation.follow_up_on or "")
 
 
+def test_batch_agrees_with_interpret_on_a_cp1252_body(model):
+    body = (
+        "Thanks for coming in \u2013 the team enjoyed it. We\u2019ll get back to you by Friday "
+        "with a decision on the Caf\u00e9 Lead role.\n"
+    )
+    raw = (
+        b"From: Ren\xe9e <renee@bistro.example>\nSubject: Caf\xe9 Lead\n"
+        b"Date: Mon, 27 Oct 2025 09:00:00 +0000\nMIME-Version: 1.0\n"
+        b"Content-Type: text/plain; charset=windows-1252\nContent-Transfer-Encoding: 8bit\n\n"
+        + body.encode("cp1252")
+    )
+    mbox = b"From x@y Mon Oct 27 09:00:00 2025\n" + raw + b"\n"
+    [got] = classify_inbox([io.BytesIO(mbox)], today=TODAY, model=model, format="mbox")
+    want = interpret(parse_email(raw), today=TODAY, model=model)
+    assert "Caf\u00e9 Lead role" in want.text  # the charset was applied, not replaced
+    assert (got.label, got.confidence) == (str(want.label), want.confidence)
+    assert got.key_date == (want.key_date.value if want.key_date else "")
+    assert got.follow_up_on == str(want.recommendation.follow_up_on or "")
+
+
+def test_an_unreadable_sent_at_is_a_warning_on_a_row_that_is_still_classified(model):
+    export = io.BytesIO(b"id,text,sent_at\nw1,We went with another candidate.,xyz\n")
+    [got] = classify_inbox([export], today=TODAY, model=model, format="csv")
+    assert (got.label, got.error) == ("rejection", "")
+    assert got.warning == "sent_at 'xyz' unreadable; dates resolved against today"
+
+
+# --- country ---------------------------------------------------------------------------------
+
+
+def test_an_unknown_country_fails_the_whole_run_before_the_table_is_created(tmp_path, model):
+    out = tmp_path / "rows.csv"
+    with pytest.raises(ValueError, match="unknown country code for holidays: 'XX'"):
+        run_batch([DATA], out, today=TODAY, model=model, country="XX")
+    assert not out.exists()
+    with pytest.raises(ValueError, match="unknown country"):
+        classify_inbox([DATA], today=TODAY, model=model, country="XX")
+
+
+def test_a_lower_case_country_code_is_accepted(model):
+    got = list(classify_inbox([DATA / "messages.csv"], today=TODAY, model=model, country="us"))
+    assert not any(r.error.startswith("could not classify") for r in got)
+    assert [r.label != "" for r in got] == [True, True, False, True]
+
+
+def test_the_batch_command_with_an_unknown_country_exits_with_code_2_and_says_why():
+    result = runner.invoke(app, ["batch", str(DATA / "messages.csv"), "--country", "XX"])
+    assert result.exit_code == 2
+    assert "unknown country code" in result.stderr and result.stdout == ""
+
+
 # --- engines ---------------------------------------------------------------------------------
 
 
@@ -157,6 +217,33 @@ def test_the_table_is_written_in_the_format_of_its_extension(tmp_path, model, ro
     assert list(table.columns) == list(COLUMNS)
     assert len(table) == report.messages == len(rows)
     assert list(table["label"].fillna("")) == [r.label for r in rows]
+
+
+HOSTILE_SUBJECT = '=HYPERLINK("http://evil.example","x")'
+
+
+def test_a_formula_in_a_subject_is_plain_text_in_the_xlsx_and_csv_tables(tmp_path, model):
+    from openpyxl import load_workbook
+
+    export = tmp_path / "export.jsonl"
+    line = {"id": "h1", "text": "We went with another candidate.", "subject": HOSTILE_SUBJECT}
+    export.write_text(json.dumps(line) + "\n")
+    run_batch([export], tmp_path / "rows.xlsx", today=TODAY, model=model)
+    run_batch([export], tmp_path / "rows.csv", today=TODAY, model=model)
+    sheet = load_workbook(tmp_path / "rows.xlsx").active
+    cell = sheet.cell(row=2, column=COLUMNS.index("subject") + 1)
+    assert cell.data_type != "f" and cell.value == "'" + HOSTILE_SUBJECT
+    with (tmp_path / "rows.csv").open(newline="") as fp:
+        [record] = csv.DictReader(fp)
+    assert record["subject"] == "'" + HOSTILE_SUBJECT
+
+
+def test_the_jsonl_table_keeps_cells_exactly_as_read(tmp_path, model):
+    export = tmp_path / "export.jsonl"
+    line = {"id": "h1", "text": "We went with another candidate.", "subject": HOSTILE_SUBJECT}
+    export.write_text(json.dumps(line) + "\n")
+    run_batch([export], tmp_path / "rows.jsonl", today=TODAY, model=model)
+    assert json.loads((tmp_path / "rows.jsonl").read_text())["subject"] == HOSTILE_SUBJECT
 
 
 def test_an_unknown_output_extension_is_refused_before_anything_is_read(tmp_path):
@@ -216,6 +303,26 @@ def test_the_calendar_has_one_reminder_per_application_with_a_follow_up(tmp_path
     events = Calendar.from_ical((tmp_path / "follow-ups.ics").read_bytes()).walk("VEVENT")
     assert count == len(events) == sum(1 for a in result if a.follow_up_on)
     assert all(str(e["summary"]).startswith("Follow up: ") for e in events)
+
+
+def calendar_uids(rows: list[Row]) -> set[str]:
+    from icalendar import Calendar
+
+    apps = Applications()
+    for r in rows:
+        apps.add(r)
+    out = io.BytesIO()
+    write_ics(apps.result(TODAY), out, TODAY)
+    return {str(e["uid"]) for e in Calendar.from_ical(out.getvalue()).walk("VEVENT")}
+
+
+def test_a_reimported_calendar_keeps_its_uids_whatever_the_message_order_or_follow_up_date():
+    first = promise("a", "2025-10-20T09:00:00", thread_id="t1", follow_up_on="2025-10-28")
+    second = promise("b", "2025-10-22T09:00:00", thread_id="t2", follow_up_on="2025-10-30")
+    later = replace(second, follow_up_on="2025-11-06")  # the next run moved the follow-up
+    uids = calendar_uids([first, second])
+    assert len(uids) == 1
+    assert calendar_uids([second, first]) == calendar_uids([first, later]) == uids
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -286,6 +393,7 @@ def test_any_bytes_give_as_many_rows_as_messages_read_and_never_raise(
     path.write_bytes(data)
     got = list(classify_inbox([path], today=TODAY, model=model))
     assert len(got) == sum(1 for _ in read_raw(path))
+    assert all(labelled_or_failed(r) for r in got)
 
 
 def test_a_rejection_ends_what_was_promised_before_it():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -144,6 +145,24 @@ def test_a_maildir_reads_new_and_cur_messages():
     assert [r.id for r in records] == ["<m1@hooli.example>", "<m2@hooli.example>"]
 
 
+def test_a_folder_that_cannot_be_listed_is_an_error_record_not_skipped(tmp_path, monkeypatch):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.eml").write_bytes(b"Subject: Hi\n\nSee you Friday.")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # chmod 000 does not stop root, so the refusal is simulated
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    error, message = messages(tmp_path)
+    assert isinstance(error, ReadError) and isinstance(message, Message)
+    assert error.source == str(tmp_path / "locked")
+    assert error.error == "cannot read the folder: Permission denied"
+
+
 def test_a_path_that_does_not_exist_is_one_error_record():
     [error] = messages(DATA / "nowhere.mbox")
     assert isinstance(error, ReadError) and "No such file" in error.error
@@ -166,8 +185,40 @@ def test_a_csv_export_gives_one_record_per_row_with_its_line():
     assert isinstance(records[2], ReadError) and records[2].message_id == "c3"
 
 
-def test_a_csv_date_that_cannot_be_read_leaves_the_message_undated():
-    assert messages(DATA / "messages.csv")[3].sent_at is None
+def test_a_csv_date_that_cannot_be_read_leaves_the_message_undated_and_says_so():
+    message = messages(DATA / "messages.csv")[3]
+    assert message.sent_at is None
+    assert message.warning == "sent_at 'not a date' unreadable; dates resolved against today"
+
+
+def test_a_readable_csv_date_gives_no_warning():
+    assert messages(DATA / "messages.csv")[0].warning == ""
+
+
+def test_an_unreadable_date_header_is_a_warning_too():
+    raw = b"Subject: Hi\nDate: last Tuesday-ish\n\nSee you Friday."
+    message = parse(RawMessage("x.eml", 0, raw=raw))
+    assert message.sent_at is None
+    assert (
+        message.warning == "Date header 'last Tuesday-ish' unreadable; dates resolved against today"
+    )
+
+
+def test_an_unreadable_row_date_does_not_replace_a_readable_date_header(tmp_path):
+    raw = (DATA / "eml" / "offer.eml").read_text()
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": raw, "sent_at": "xyz"}) + "\n")
+    [message] = messages(path)
+    assert message.sent_at == parse_email(raw).sent_at is not None
+    assert message.warning == "sent_at 'xyz' unreadable; the Date header is used"
+
+
+def test_a_readable_row_date_replaces_the_date_header(tmp_path):
+    raw = (DATA / "eml" / "offer.eml").read_text()
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"text": raw, "sent_at": "2025-01-02T03:04:00"}) + "\n")
+    [message] = messages(path)
+    assert message.sent_at.isoformat() == "2025-01-02T03:04:00" and message.warning == ""
 
 
 def test_outlooks_csv_export_loads_with_multiline_bodies_and_cp1252_text():

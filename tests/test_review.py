@@ -171,3 +171,53 @@ def test_a_file_that_is_not_a_batch_table_is_refused(tmp_path):
 )
 def test_an_answer_is_a_number_a_name_or_enter_for_the_guess(answer, label):
     assert parse_answer(answer, "vague") == label
+
+
+# --- exports read with the batch run's format and columns --------------------------------------
+
+
+def batch_table(export, out, **options):
+    """A batch table of the export, every row marked for review."""
+    import datetime as dt
+
+    from nextsteps.batch import run_batch
+
+    run_batch([export], out, today=dt.date(2025, 10, 20), **options)
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    frame["needs_review"] = "True"
+    frame.to_csv(out, index=False)
+    return out
+
+
+def test_an_export_batched_with_a_format_and_mapped_columns_is_read_back_with_them(tmp_path):
+    from nextsteps.inbox import Columns
+    from nextsteps.review import review
+
+    export = tmp_path / "export.txt"  # a suffix no format is detected from
+    export.write_text("Ref,Body,Title\nk1,We went with another candidate.,Update\n")
+    columns = Columns(id="Ref", text="Body", subject="Title")
+    table = batch_table(export, tmp_path / "out.csv", format="csv", columns=columns)
+    examples = tmp_path / "mine.jsonl"
+
+    done = review(
+        table, examples, ask=lambda _: "5", show=lambda _: None, format="csv", columns=columns
+    )
+
+    assert done.unreadable == []
+    assert recorded(examples) == [("We went with another candidate.", "rejection")]
+
+
+def test_ids_and_subjects_defused_in_the_table_still_match_their_export(tmp_path):
+    from nextsteps.review import review
+
+    export = tmp_path / "export.csv"
+    export.write_text('id,text,subject\n-42,We went with another candidate.,"=SUM(A1)"\n')
+    table = batch_table(export, tmp_path / "out.csv")
+    assert pd.read_csv(table, dtype=str)["id"].tolist() == ["'-42"]  # as batch wrote it
+    examples = tmp_path / "mine.jsonl"
+
+    done = review(table, examples, ask=lambda _: "5", show=lambda _: None)
+
+    assert done.unreadable == []
+    record = json.loads(examples.read_text())
+    assert (record["id"], record["subject"]) == ("-42", "=SUM(A1)")

@@ -14,6 +14,7 @@ has no column for them.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -23,10 +24,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, TextIO
 
 from nextsteps.classifier import LinearModel
 from nextsteps.cleaning import newest_part
+from nextsteps.dates import country_code
 from nextsteps.features import MessageFields
 from nextsteps.inbox import Columns, Message, RawMessage, ReadError, parse, printable, read_paths
 from nextsteps.interpret import MAX_BODY_CHARS, Interpretation, interpret_fields
@@ -56,6 +58,7 @@ class Row:
     follow_up_on: str = ""
     action: str = ""
     error: str = ""
+    warning: str = ""  # the row has a label, but something was read less well than it should be
     gmail_labels: str = ""
     source: str = ""
     position: int = 0
@@ -124,6 +127,7 @@ def _envelope(m: Message, **verdict: Any) -> Row:
         subject=printable(m.subject),
         company=ctx.company or "",
         role=ctx.role or "",
+        warning=m.warning,
         gmail_labels=m.labels,
         source=m.source,
         position=m.position,
@@ -154,7 +158,9 @@ def classify_inbox(
     `jobs` > 1 uses that many processes of this machine; `engine="dask"` sends partitions of
     messages to a Dask cluster (`scheduler`: an address or a `Client`; default: a local
     cluster of `jobs` workers). Dates without a sent date resolve against `today`.
+    An unknown `country` raises ValueError here, before any message is read.
     """
+    country = country_code(country)  # checked once up front, not by every row failing with it
     if model is None:
         from nextsteps.interpret import default_model
 
@@ -261,20 +267,48 @@ def open_writer(path: Path | None) -> RowWriter:
     return writers[suffix](path)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: Any) -> Any:
+    """The cell value a spreadsheet shows as text: a string starting like a formula gets a
+    leading quote.
+
+    A subject such as `=HYPERLINK(...)` from a hostile sender would otherwise run in Excel
+    (OWASP's CSV injection), and openpyxl would even store it as a formula.
+
+    >>> defuse('=HYPERLINK("http://evil.example","x")'), defuse("Re: offer"), defuse(0.5)
+    ('\'=HYPERLINK("http://evil.example","x")', 'Re: offer', 0.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def undefuse(text: str) -> str:
+    """The cell as it was before `defuse`, for reading a table back (nextsteps review)."""
+    return text[1:] if text[:1] == "'" and text[1:].startswith(_FORMULA_STARTS) else text
+
+
+def write_csv(rows: Iterable[Row], fp: TextIO, *, header: bool = True) -> None:
+    """Rows as CSV on an open text stream, formula-like cells defused."""
+    writer = csv.writer(fp)
+    if header:
+        writer.writerow(COLUMNS)
+    writer.writerows([defuse(v) for v in _values(r)] for r in rows)
+
+
 class _CsvWriter:
-    """pandas, one chunk at a time, the header once."""
+    """The header at once (a run without rows still gives a table), then each chunk."""
 
     def __init__(self, path: Path | None) -> None:
         self.fp = path.open("w", encoding="utf-8", newline="") if path else sys.stdout
-        self.header = True
+        write_csv([], self.fp)
 
     def write(self, rows: list[Row]) -> None:
-        _frame(rows).to_csv(self.fp, header=self.header, index=False)
-        self.header = False
+        write_csv(rows, self.fp, header=False)
 
     def close(self) -> None:
-        if self.header:  # no rows: still a header, so the file reads as an empty table
-            _frame([]).to_csv(self.fp, index=False)
         if self.fp is not sys.stdout:
             self.fp.close()
 
@@ -328,7 +362,7 @@ class _XlsxWriter:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         for row in rows:  # control characters from broken mail would make Excel refuse the file
-            values = _values(row)
+            values = [defuse(v) for v in _values(row)]
             self.sheet.append(
                 [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
             )
@@ -341,12 +375,6 @@ def _values(row: Row) -> list[Any]:
     return [getattr(row, c) for c in COLUMNS]
 
 
-def _frame(rows: list[Row]):
-    import pandas as pd
-
-    return pd.DataFrame([_values(r) for r in rows], columns=list(COLUMNS))
-
-
 # --- applications: the summary and the calendar ------------------------------------------------
 
 
@@ -354,7 +382,7 @@ def _frame(rows: list[Row]):
 class Application:
     """One application seen across its messages: where it stands and what to do."""
 
-    key: str
+    key: str  # the smallest of its keys ("company:acme|analyst", "thread:..."): see result()
     company: str = ""
     role: str = ""
     subject: str = ""
@@ -417,11 +445,23 @@ class Applications:
             root = self._find(f"thread:{thread}") if f"thread:{thread}" in self.parent else None
             if root in self.groups:
                 self.groups[root] = _merge(self.groups[root], Application(root, last_at=when))
-        for app in self.groups.values():
+        keys = self._smallest_keys()
+        for root, app in self.groups.items():
+            app.key = keys[root]
             app.overdue = _is_overdue(app, today)
             apps.append(app)
         far = dt.date.max
         return sorted(apps, key=lambda a: (not a.overdue, a.follow_up_on or far, a.title()))
+
+    def _smallest_keys(self) -> dict[str, str]:
+        """Each group's smallest key. The root depends on the order rows came in; the smallest
+        key does not, so a calendar UID made from it survives a re-import. Company keys sort
+        first, so an application known by company and role keeps its key as threads join it."""
+        smallest: dict[str, str] = {}
+        for key in list(self.parent):
+            root = self._find(key)
+            smallest[root] = min(key, smallest.get(root, key))
+        return smallest
 
     def _find(self, key: str) -> str:
         self.parent.setdefault(key, key)
@@ -502,8 +542,13 @@ def _is_overdue(app: Application, today: dt.date) -> bool:
     return app.promised_on < today and last <= app.promised_on
 
 
-def write_ics(apps: Iterable[Application], path: Path, today: dt.date) -> int:
-    """Write one all-day reminder per application with a follow-up date; returns how many."""
+def write_ics(apps: Iterable[Application], target: str | Path | BinaryIO, today: dt.date) -> int:
+    """Write one all-day reminder per application with a follow-up date to a path or a binary
+    file object; returns how many.
+
+    The UID is made from the application's key alone, not its follow-up date, so importing a
+    later run's calendar moves an application's event instead of adding a second one.
+    """
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -514,7 +559,7 @@ def write_ics(apps: Iterable[Application], path: Path, today: dt.date) -> int:
         if app.follow_up_on is None:
             continue
         event = Event()
-        uid = hashlib.sha1(f"{app.key}|{app.follow_up_on}".encode()).hexdigest()
+        uid = hashlib.sha1(app.key.encode()).hexdigest()
         event.add("uid", f"{uid}@nextsteps")
         event.add("dtstamp", dt.datetime.combine(today, dt.time(0, 0), dt.UTC))
         event.add("dtstart", app.follow_up_on)
@@ -522,7 +567,10 @@ def write_ics(apps: Iterable[Application], path: Path, today: dt.date) -> int:
         event.add("description", f"{app.action}\n\nLatest: {app.status}. {app.subject}".strip())
         cal.add_component(event)
         count += 1
-    path.write_bytes(cal.to_ical())
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(cal.to_ical())
+    else:
+        target.write(cal.to_ical())
     return count
 
 
@@ -554,6 +602,7 @@ def run_batch(
 
     `options` go to `classify_inbox`. `progress(n)` is called after each chunk of n rows.
     """
+    options["country"] = country_code(options.get("country"))  # before the output is created
     writer = open_writer(out) if write_rows else None
     report, apps = BatchReport(), Applications()
     try:
@@ -572,7 +621,15 @@ def run_batch(
     return report
 
 
-def _tally(report: BatchReport, apps: Applications, rows: list[Row]) -> None:
+def summarise(rows: Iterable[Row], today: dt.date) -> BatchReport:
+    """The counts and applications of rows already classified (the web page's batch)."""
+    report, apps = BatchReport(), Applications()
+    _tally(report, apps, rows)
+    report.applications = apps.result(today)
+    return report
+
+
+def _tally(report: BatchReport, apps: Applications, rows: Iterable[Row]) -> None:
     for row in rows:
         report.messages += 1
         report.errors += bool(row.error)

@@ -121,6 +121,7 @@ class Message:
     source: str
     position: int
     line: int | None = None
+    warning: str = ""  # read, but not fully: e.g. a date that could not be read
 
 
 @dataclass(frozen=True)
@@ -312,8 +313,14 @@ def _whole(fp: BinaryIO, name: str, *, emlx: bool, position: int = 0) -> RawMess
 
 
 def _read_folder(root: Path, columns: Columns | None) -> Iterator[RawMessage | ReadError]:
-    """Every export found under a folder (Apple Mail .mbox folders, Maildirs, .eml trees)."""
-    for folder, subdirs, files in os.walk(root, onerror=None):
+    """Every export found under a folder (Apple Mail .mbox folders, Maildirs, .eml trees).
+
+    A folder that cannot be listed becomes an error row: skipping it would drop its messages
+    without a word.
+    """
+    unlisted: list[OSError] = []
+    for folder, subdirs, files in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
         here = Path(folder)
         subdirs.sort()
         if _is_maildir(here):
@@ -326,6 +333,14 @@ def _read_folder(root: Path, columns: Columns | None) -> Iterator[RawMessage | R
             )
             if fmt:  # other files (table_of_contents, Info.plist, .msf indexes) are not messages
                 yield from read_raw(path, format=fmt, columns=columns)
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[ReadError]:
+    """The folders os.walk could not list since last asked (it reports them to a callback)."""
+    while errors:
+        exc = errors.pop(0)
+        yield ReadError(str(exc.filename), 0, None, "", f"cannot read the folder: {exc.strerror}")
 
 
 def _starts_like_mbox(path: Path) -> bool:
@@ -529,10 +544,11 @@ def _parse_bytes(item: RawMessage, data: bytes) -> Message | ReadError:
     if body is None or not body.strip():
         reason = "no readable text body" + (" (attachments only)" if _has_attachment(msg) else "")
         return ReadError(item.source, item.position, item.line, headers["message-id"], reason)
+    sent_at = parse_date_header(headers["date"])  # malformed: None, dated by the caller
     return Message(
         id=headers["message-id"] or _fallback_id(item),
         thread_id=_thread_id(headers),
-        sent_at=parse_date_header(headers["date"]),  # malformed: None, dated by the caller
+        sent_at=sent_at,
         sender=headers["from"],
         subject=headers["subject"],
         body=body,
@@ -540,6 +556,7 @@ def _parse_bytes(item: RawMessage, data: bytes) -> Message | ReadError:
         source=item.source,
         position=item.position,
         line=item.line,
+        warning=_unread_date("Date header", headers["date"]) if sent_at is None else "",
     )
 
 
@@ -630,10 +647,11 @@ def _parse_row(item: RawMessage) -> Message | ReadError:
         return _override(parsed, row)
     if not text.strip():
         return ReadError(item.source, item.position, item.line, row.get("id", ""), "empty message")
+    sent_at = _row_date(row.get("sent_at", ""))
     return Message(
         id=row.get("id") or _fallback_id(item),
         thread_id=row.get("thread_id", ""),
-        sent_at=_row_date(row.get("sent_at", "")),
+        sent_at=sent_at,
         sender=row.get("sender", ""),
         subject=row.get("subject", ""),
         body=text,
@@ -641,6 +659,7 @@ def _parse_row(item: RawMessage) -> Message | ReadError:
         source=item.source,
         position=item.position,
         line=item.line,
+        warning=_unread_date("sent_at", row.get("sent_at", "")) if sent_at is None else "",
     )
 
 
@@ -650,11 +669,24 @@ def _fallback_id(item: RawMessage) -> str:
 
 
 def _override(parsed: Message, row: dict[str, str]) -> Message:
-    """Fields given in the row win over the email's headers, as arguments do in `interpret`."""
-    given = {k: row[k] for k in ("id", "thread_id", "sender", "subject") if row.get(k)}
-    if row.get("sent_at"):
-        given["sent_at"] = _row_date(row["sent_at"])
+    """Fields given in the row win over the email's headers, as arguments do in `interpret`;
+    a row date that cannot be read does not replace a Date header that can."""
+    given: dict = {k: row[k] for k in ("id", "thread_id", "sender", "subject") if row.get(k)}
+    value = row.get("sent_at", "")
+    sent_at = _row_date(value)
+    if sent_at is not None:
+        given |= {"sent_at": sent_at, "warning": ""}
+    elif value.strip() and parsed.sent_at is not None:
+        given["warning"] = f"sent_at {value.strip()!r} unreadable; the Date header is used"
+    elif value.strip():
+        given["warning"] = _unread_date("sent_at", value)
     return replace(parsed, **given)
+
+
+def _unread_date(field: str, value: str) -> str:
+    """The warning for a date given but unreadable; none when no date was given at all."""
+    value = value.strip()
+    return f"{field} {value!r} unreadable; dates resolved against today" if value else ""
 
 
 def _row_date(value: str) -> dt.datetime | None:

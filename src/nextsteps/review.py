@@ -2,7 +2,8 @@
 better model.
 
 The batch table has no text column, so each message is read again from the export named in its
-`source` column, at its `position` (a table that has a `text` column is read from there). The
+`source` column, at its `position` (a table that has a `text` column is read from there), with
+the `format` and `columns` the batch was run with. The
 user answers with a label's number or name, Enter to accept the model's guess, `s` to skip or
 `q` to stop; every answer is appended to the examples file at once, so stopping loses nothing.
 The questions go through two callables, so a terminal (typer.prompt) or a test can drive it.
@@ -15,9 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nextsteps.batch import undefuse
 from nextsteps.cleaning import newest_part
 from nextsteps.evaluation import LABELS
-from nextsteps.inbox import RawMessage, ReadError, parse, printable, read_raw
+from nextsteps.inbox import Columns, RawMessage, ReadError, parse, printable, read_raw
 from nextsteps.user_examples import FORMATS, append_example, normalise, read_user_examples
 
 #: Lines of a message shown before it is cut; the examples file still gets all of it.
@@ -88,13 +90,16 @@ def read_table(path: str | Path) -> list[dict[str, str]]:
     missing = {"label", "needs_review"} - set(frame.columns)
     if missing:
         raise ReviewError(f"{path}: no {', '.join(sorted(missing))} column; is it a batch table?")
-    return [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    # batch quotes formula-like cells in the two spreadsheet formats; the ids must match again
+    spreadsheet = suffix in (".csv", ".xlsx")
+    records = frame.to_dict("records")
+    return [{k: _cell(v, spreadsheet) for k, v in row.items()} for row in records]
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, spreadsheet: bool = False) -> str:
     if value is None or (isinstance(value, float) and value != value):  # NaN
         return ""
-    return str(value)
+    return undefuse(str(value)) if spreadsheet else str(value)
 
 
 def choose(
@@ -125,8 +130,11 @@ def choose(
     return [ReviewItem(r) for r in chosen]
 
 
-def find_texts(items: Sequence[ReviewItem]) -> None:
-    """Fill in each item's text: from a `text` column, or from its export at its position.
+def find_texts(
+    items: Sequence[ReviewItem], *, format: str | None = None, columns: Columns | None = None
+) -> None:
+    """Fill in each item's text: from a `text` column, or from its export at its position,
+    read with the `format` and `columns` given to the batch run.
 
     Each export is read once, and only the messages asked for are parsed.
     """
@@ -145,7 +153,7 @@ def find_texts(items: Sequence[ReviewItem]) -> None:
             for item in by_position.values():
                 item.problem = f"{source} is no longer there"
             continue
-        for raw in read_raw(source):
+        for raw in read_raw(source, format=format, columns=columns):
             item = by_position.get(raw.position)
             if item is not None and not (item.text or item.problem):
                 _fill(item, raw, source)
@@ -217,19 +225,22 @@ def review(
     ids: Iterable[str] = (),
     labels: Iterable[str] = (),
     everything: bool = False,
+    format: str | None = None,
+    columns: Columns | None = None,
 ) -> ReviewSummary:
     """Ask the user to label the chosen rows of a batch table; append each answer to
     `examples_file` (CSV or JSONL) as it is given.
 
     `ask(prompt)` returns the user's answer ("q" stops the session; what was answered is kept);
-    `show(text)` displays a message.
+    `show(text)` displays a message. `format` and `columns` are those the batch was run with
+    (its --format and --*-column options), to read the exports again.
     """
     examples_file = Path(examples_file)
     if examples_file.suffix.lower() not in FORMATS:
         raise ReviewError(f"{examples_file}: examples file must be one of {', '.join(FORMATS)}")
     items = choose(read_table(table), ids=ids, labels=labels, everything=everything)
     summary = ReviewSummary(examples_file, chosen=len(items))
-    find_texts(items)
+    find_texts(items, format=format, columns=columns)
     known = set()
     if examples_file.is_file():
         known = {normalise(e.text) for e in read_user_examples([examples_file]).examples}

@@ -17,11 +17,10 @@ from a CDN, are switched off; /openapi.json stays.
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -40,18 +39,27 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nextsteps import __version__
-from nextsteps.batch import COLUMNS, Application, Applications, Row, classify_inbox, write_ics
+from nextsteps.batch import (
+    Application,
+    BatchReport,
+    Row,
+    classify_inbox,
+    summarise,
+    write_csv,
+    write_ics,
+)
 from nextsteps.classifier import LinearModel
-from nextsteps.emails import looks_like_raw_email
-from nextsteps.interpret import Interpretation, interpret
+from nextsteps.emails import ParsedEmail, looks_like_raw_email, parse_email
+from nextsteps.interpret import MAX_BODY_CHARS, Interpretation, interpret
 from nextsteps.recommend import Rule
 
 #: Requests larger than this get 413: enough for an mbox of a few thousand messages, small
 #: enough that a mistaken upload of a whole mailbox cannot exhaust memory.
 MAX_REQUEST_BYTES = 20 * 2**20
 #: A pasted message longer than this is refused: recruiter mail is short, and classifying a
-#: pasted log of megabytes would tie up the server (batch cuts bodies at the same length).
-MAX_TEXT_CHARS = 100_000
+#: pasted log of megabytes would tie up the server. A whole raw email may be longer (its
+#: attachments count), and `interpret` cuts its text body to this length, as batch does.
+MAX_TEXT_CHARS = MAX_BODY_CHARS
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 UPLOAD_FORMATS = ("mbox", "csv", "jsonl", "eml")
 _SUFFIXES = {".mbox": "mbox", ".mbx": "mbox", ".csv": "csv", ".jsonl": "jsonl", ".eml": "eml"}
@@ -84,13 +92,19 @@ class Engine:
     model: LinearModel | None = None
     rules: list[Rule] | None = None
 
-    def interpret(self, text: str, sent_at: dt.datetime | None, **options: Any) -> Interpretation:
-        """`interpret.interpret` with this engine's model; input errors become InputError."""
-        # A saved .eml may be large with its attachments; only its text body is classified.
-        if len(text) > MAX_TEXT_CHARS and not looks_like_raw_email(text):
+    def interpret(
+        self, text: str | bytes, sent_at: dt.datetime | None, **options: Any
+    ) -> Interpretation:
+        """`interpret.interpret` with this engine's model; input errors become InputError.
+
+        `bytes` are an uploaded file: a saved email is parsed from its bytes, so the MIME parser
+        applies its charset (8-bit text decoded as UTF-8 first would be lost).
+        """
+        if isinstance(text, str) and len(text) > MAX_TEXT_CHARS and not looks_like_raw_email(text):
             raise InputError(f"the message is longer than {MAX_TEXT_CHARS:,} characters")
         try:
-            return interpret(text, sent_at, model=self.model, rules=self.rules, **options)
+            message = _uploaded(text) if isinstance(text, bytes) else text
+            return interpret(message, sent_at, model=self.model, rules=self.rules, **options)
         except (ValueError, NotImplementedError) as exc:  # empty, unreadable, unknown country
             raise InputError(str(exc)) from exc
 
@@ -98,63 +112,39 @@ class Engine:
         """Classify an export held in memory; `options` go to `batch.classify_inbox`."""
         export = io.BytesIO(data)
         rows = classify_inbox([export], format=fmt, model=self.model, rules=self.rules, **options)
-        return BatchResult.of(list(rows), options["today"])
+        rows = list(rows)
+        return BatchResult(options["today"], rows, summarise(rows, options["today"]))
+
+
+def _uploaded(data: bytes) -> str | ParsedEmail:
+    """An uploaded file: a saved email parsed from its bytes, else its text as if pasted."""
+    if looks_like_raw_email(data[:4000].decode("latin-1")):
+        return parse_email(data)
+    text = data.decode("utf-8", errors="replace")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"the message is longer than {MAX_TEXT_CHARS:,} characters")
+    return text
 
 
 @dataclass
 class BatchResult:
-    """An export classified in memory: its rows, counts and applications."""
+    """An export classified in memory: its rows, and their counts and applications."""
 
     today: dt.date
     rows: list[Row]
-    applications: list[Application]
-    labels: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, rows: list[Row], today: dt.date) -> BatchResult:
-        apps = Applications()
-        labels: dict[str, int] = {}
-        for row in rows:
-            apps.add(row)
-            if row.label:
-                labels[row.label] = labels.get(row.label, 0) + 1
-        return cls(today, rows, apps.result(today), labels)
-
-    @property
-    def errors(self) -> int:
-        return sum(bool(r.error) for r in self.rows)
+    report: BatchReport
 
     def csv(self) -> bytes:
-        """The table as CSV, cells that a spreadsheet would run as formulas defused."""
+        """The table as `nextsteps batch -o x.csv` writes it, formula-like cells defused."""
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(COLUMNS)
-        writer.writerows([_cell(getattr(r, c)) for c in COLUMNS] for r in self.rows)
+        write_csv(self.rows, out)
         return out.getvalue().encode("utf-8")
 
     def ics(self) -> bytes:
         """The follow-up reminders as an iCalendar file."""
-        sink = _BytesSink()
-        write_ics(self.applications, sink, self.today)  # type: ignore[arg-type]
-        return sink.data
-
-
-def _cell(value: Any) -> Any:
-    # A subject such as "=HYPERLINK(...)" from a hostile sender would run in Excel (OWASP's
-    # CSV injection); a leading quote makes it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
-class _BytesSink:
-    """Stands in for the Path that `batch.write_ics` writes to, so the calendar stays in memory."""
-
-    data = b""
-
-    def write_bytes(self, data: bytes) -> int:
-        self.data = data
-        return len(data)
+        out = io.BytesIO()
+        write_ics(self.report.applications, out, self.today)
+        return out.getvalue()
 
 
 # --- request and response shapes of the JSON API ---------------------------------------------
@@ -282,8 +272,7 @@ def _add_api_routes(app: FastAPI) -> None:
     @app.post("/api/interpret", response_model=InterpretationOut, responses=errors)
     def api_interpret(body: InterpretRequest) -> dict[str, Any]:
         """Interpret one message: label, confidence, evidence, dates, advice and a draft."""
-        options = body.model_dump(exclude={"text", "sent_at"})
-        options["country"] = (body.country or "").upper() or None
+        options = body.model_dump(exclude={"text", "sent_at"})  # interpret upper-cases country
         try:
             return app.state.engine.interpret(body.text, body.sent_at, **options).to_dict()
         except InputError as exc:
@@ -324,11 +313,12 @@ _BINARY_BODY = {
 
 
 def _batch_json(result: BatchResult) -> dict[str, Any]:
+    report = result.report
     return {
-        "messages": len(result.rows),
-        "errors": result.errors,
-        "labels": result.labels,
-        "applications": [asdict(a) for a in result.applications],
+        "messages": report.messages,
+        "errors": report.errors,
+        "labels": report.labels,
+        "applications": [asdict(a) for a in report.applications],
         "rows": [asdict(r) for r in result.rows],
     }
 
@@ -343,7 +333,7 @@ async def _run_batch(
 ) -> BatchResult:
     if not data.strip():
         raise HTTPException(422, "the upload is empty")
-    options = {"today": today or dt.date.today(), "country": country.upper() if country else None}
+    options = {"today": today or dt.date.today(), "country": country}  # batch checks the code
     try:
         return await run_in_threadpool(app.state.engine.batch, data, fmt, **options)
     except (ValueError, NotImplementedError) as exc:
@@ -362,11 +352,14 @@ def _add_page_routes(app: FastAPI) -> None:
     async def interpret_page(request: Request) -> HTMLResponse:
         form = await _read_form(request)
         entered = {k: str(form.get(k) or "") for k in ("text", "sent_at", "country")}
+        message: str | bytes = entered["text"]
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
-            entered["text"] = (await upload.read()).decode("utf-8", errors="replace")
+            message = await upload.read()
+            entered["text"] = message.decode("utf-8", errors="replace")  # only to show it again
         try:
-            result = await run_in_threadpool(_interpret_entered, app.state.engine, entered)
+            engine = app.state.engine
+            result = await run_in_threadpool(_interpret_entered, engine, entered, message)
         except InputError as exc:
             return _page(request, "index.html", 422, entered=entered, error=str(exc))
         return _page(request, "index.html", entered=entered, result=_view(result))
@@ -399,13 +392,15 @@ def _add_page_routes(app: FastAPI) -> None:
         return Response(data, media_type=_STATIC[name])
 
 
-def _interpret_entered(engine: Engine, entered: dict[str, str]) -> Interpretation:
+def _interpret_entered(
+    engine: Engine, entered: dict[str, str], message: str | bytes
+) -> Interpretation:
     sent_at = entered["sent_at"].strip()
     try:
         when = dt.datetime.fromisoformat(sent_at) if sent_at else None
     except ValueError:
         raise InputError(f"the sent date {sent_at!r} is not a date and time") from None
-    return engine.interpret(entered["text"], when, country=_country(entered))
+    return engine.interpret(message, when, country=_country(entered))
 
 
 def _country(entered: dict[str, str]) -> str | None:
@@ -526,12 +521,13 @@ def _date_row(mention: Any, result: Interpretation) -> dict[str, Any]:
 
 
 def _batch_view(result: BatchResult) -> dict[str, Any]:
+    report = result.report
     return {
-        "messages": len(result.rows),
-        "errors": result.errors,
-        "labels": sorted(result.labels.items(), key=lambda kv: -kv[1]),
-        "applications": result.applications,
-        "reminders": sum(a.follow_up_on is not None for a in result.applications),
+        "messages": report.messages,
+        "errors": report.errors,
+        "labels": sorted(report.labels.items(), key=lambda kv: -kv[1]),
+        "applications": report.applications,
+        "reminders": sum(a.follow_up_on is not None for a in report.applications),
         "csv_url": _data_url(result.csv(), "text/csv"),
         "ics_url": _data_url(result.ics(), "text/calendar"),
     }
