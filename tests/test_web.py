@@ -169,6 +169,21 @@ def test_page_escapes_the_headers_of_an_uploaded_email(client: TestClient) -> No
     )
 
 
+def test_an_uploaded_email_is_parsed_from_its_bytes_so_its_charset_applies(
+    client: TestClient,
+) -> None:
+    eml = (
+        b"From: Zo\xeb <zoe@acme.com>\nSubject: Caf\xe9 role\n"
+        b"Date: Tue, 14 Oct 2025 09:00:00 +0000\nMIME-Version: 1.0\n"
+        b"Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\n"
+        b"Thanks, Zo\xeb here. We went with another candidate for the Caf\xe9 role.\n"
+    )
+    files = {"file": ("latin1.eml", eml, "message/rfc822")}
+    reply = client.post("/", data={"text": ""}, files=files)
+    assert reply.status_code == 200
+    assert "Zo\u00eb here" in reply.text and "\ufffd here" not in reply.text
+
+
 def test_page_forbids_inline_scripts_as_a_second_wall(client: TestClient) -> None:
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
@@ -192,7 +207,10 @@ def test_page_shows_what_is_wrong_with_the_input(client: TestClient, data: dict,
 
 def test_page_refuses_requests_for_another_host_name(client: TestClient) -> None:
     """A site that points its own name at 127.0.0.1 (DNS rebinding) gets nothing."""
-    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+    reply = client.get("/api/interpret", headers={"host": "evil.example"})
+    # plain text, not JSON: Starlette's TrustedHostMiddleware answers before the app (docs/web.md)
+    assert (reply.status_code, reply.text) == (400, "Invalid host header")
+    assert reply.headers["content-type"].startswith("text/plain")
 
 
 # --- size limit and disk ----------------------------------------------------------------------
@@ -243,6 +261,34 @@ def test_batch_api_gives_the_table_as_csv_and_the_reminders_as_ics(client: TestC
     assert table.text.startswith("id,thread_id,sent_at")
     ics = client.post("/api/batch?format=mbox&today=2025-10-20&output=ics", content=mbox)
     assert ics.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics.text
+
+
+def test_batch_api_refuses_an_unknown_country_with_422(client: TestClient) -> None:
+    export = (INBOX / "messages.csv").read_bytes()
+    reply = client.post("/api/batch?format=csv&country=XX", content=export)
+    assert reply.status_code == 422
+    assert "unknown country code" in reply.json()["detail"]
+
+
+def test_batch_api_accepts_a_lower_case_country(client: TestClient) -> None:
+    export = (INBOX / "messages.csv").read_bytes()
+    body = client.post("/api/batch?format=csv&country=us", content=export).json()
+    assert body["errors"] == 1  # only the empty message
+
+
+def test_batch_csv_download_is_the_table_the_command_line_writes(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from nextsteps.batch import run_batch
+
+    export = INBOX / "messages.csv"
+    run_batch([export], tmp_path / "rows.csv", today=dt.date(2025, 10, 20))
+    table = client.post(
+        "/api/batch?format=csv&today=2025-10-20&output=csv", content=export.read_bytes()
+    )
+    # the source column names the file on the command line, the upload in memory
+    cli = (tmp_path / "rows.csv").read_bytes().replace(str(export).encode(), b"<stream>")
+    assert table.content == cli
 
 
 def test_batch_api_refuses_an_empty_upload(client: TestClient) -> None:
@@ -305,3 +351,21 @@ def test_a_large_saved_email_is_read_for_its_text_body(client: TestClient) -> No
     )
     reply = client.post("/api/interpret", json={"text": eml})
     assert reply.status_code == 200 and reply.json()["label"] == "rejection"
+
+
+def test_a_pasted_raw_email_with_a_long_body_is_read_only_up_to_the_length_limit(
+    client: TestClient,
+) -> None:
+    from nextsteps.web import MAX_TEXT_CHARS
+
+    eml = "From: Ann <ann@acme.com>\nSubject: Update\n\nWe went with another candidate.\n"
+    reply = client.post("/api/interpret", json={"text": eml + "x " * MAX_TEXT_CHARS})
+    assert reply.status_code == 200
+    assert len(reply.json()["text"]) <= MAX_TEXT_CHARS
+
+
+def test_a_pasted_message_over_the_length_limit_is_refused(client: TestClient) -> None:
+    from nextsteps.web import MAX_TEXT_CHARS
+
+    reply = client.post("/api/interpret", json={"text": "x" * (MAX_TEXT_CHARS + 1)})
+    assert reply.status_code == 422 and "longer than 100,000 characters" in reply.json()["detail"]

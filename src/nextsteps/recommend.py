@@ -14,7 +14,7 @@ import re
 import string
 from dataclasses import dataclass
 from email.utils import parseaddr
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -143,6 +143,12 @@ def _draft_exists(name: str) -> bool:
     return resources.files("nextsteps").joinpath(f"resources/drafts/{name}.txt").is_file()
 
 
+@cache
+def _draft_template(name: str) -> str:
+    # Read once: a batch fills a draft for every message.
+    return resources.files("nextsteps").joinpath(f"resources/drafts/{name}.txt").read_text("utf-8")
+
+
 def choose_rule(rules: list[Rule], label: str, key: KeyDate | None) -> Rule:
     kind = key.kind if key else None
     exact = [r for r in rules if r.label == label and r.key_date_kind == kind]
@@ -206,9 +212,7 @@ def draft_text(name: str, ctx: MessageContext, key: KeyDate | None) -> str:
     """Fill a draft template; what the message did not tell stays as a [BRACKETED] placeholder."""
     if not name:
         return ""
-    template = (
-        resources.files("nextsteps").joinpath(f"resources/drafts/{name}.txt").read_text("utf-8")
-    )
+    template = _draft_template(name)
     key_text = _human_date(key.value) if key else None
     return template.format(
         recruiter=ctx.recruiter or "[RECRUITER'S NAME]",
