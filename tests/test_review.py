@@ -221,3 +221,29 @@ def test_ids_and_subjects_defused_in_the_table_still_match_their_export(tmp_path
     assert done.unreadable == []
     record = json.loads(examples.read_text())
     assert (record["id"], record["subject"]) == ("-42", "=SUM(A1)")
+
+
+def test_the_review_command_takes_the_batch_runs_format_and_columns(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEXTSTEPS_HOME", str(tmp_path / "home"))
+    export = tmp_path / "export.txt"
+    export.write_text("Ref,Body,Title\nk1,We went with another candidate.,Update\n")
+    mapping = [
+        "--format",
+        "csv",
+        "--text-column",
+        "Body",
+        "--id-column",
+        "Ref",
+        "--subject-column",
+        "Title",
+    ]
+    out = tmp_path / "out.csv"
+    batched = runner.invoke(app, ["batch", str(export), "-o", str(out), *mapping])
+    assert batched.exit_code == 0, batched.output
+    examples = tmp_path / "mine.jsonl"
+    result = runner.invoke(
+        app, ["review", str(out), "--all", "--examples", str(examples), *mapping], input="5\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "recorded 1 label" in result.output
+    assert recorded(examples) == [("We went with another candidate.", "rejection")]

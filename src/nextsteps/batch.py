@@ -277,8 +277,8 @@ def defuse(value: Any) -> Any:
     A subject such as `=HYPERLINK(...)` from a hostile sender would otherwise run in Excel
     (OWASP's CSV injection), and openpyxl would even store it as a formula.
 
-    >>> defuse('=HYPERLINK("http://evil.example","x")'), defuse("Re: offer"), defuse(0.5)
-    ('\'=HYPERLINK("http://evil.example","x")', 'Re: offer', 0.5)
+    >>> defuse("=SUM(A1)"), defuse("Re: offer"), defuse(0.5)
+    ("'=SUM(A1)", 'Re: offer', 0.5)
     """
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
@@ -291,8 +291,9 @@ def undefuse(text: str) -> str:
 
 
 def write_csv(rows: Iterable[Row], fp: TextIO, *, header: bool = True) -> None:
-    """Rows as CSV on an open text stream, formula-like cells defused."""
-    writer = csv.writer(fp)
+    """Rows as CSV on an open text stream, formula-like cells defused; lines end in "\\n", as
+    Unix tools reading the table from stdout expect."""
+    writer = csv.writer(fp, lineterminator="\n")
     if header:
         writer.writerow(COLUMNS)
     writer.writerows([defuse(v) for v in _values(r)] for r in rows)

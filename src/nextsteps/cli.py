@@ -88,6 +88,25 @@ def data_build(
     typer.echo(f"wrote {len(examples)} examples to {out} ({dict(splits)})")
 
 
+# Options shared by `batch` and `review` (which must re-read an export as batch read it).
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help="Input format, if not from the path.")
+]
+TextColumn = Annotated[str, typer.Option(help="CSV/JSONL column of the text.")]
+IdColumn = Annotated[str, typer.Option(help="CSV/JSONL column of the id.")]
+SubjectColumn = Annotated[str, typer.Option(help="Column of the subject.")]
+SenderColumn = Annotated[str, typer.Option(help="Column of the sender.")]
+SentAtColumn = Annotated[str, typer.Option(help="Column of the sent date.")]
+
+
+def _columns(id_: str, text: str, subject: str, sender: str, sent_at: str):
+    """The column mapping, or None for the defaults (then Outlook's CSV export is detected)."""
+    from nextsteps.inbox import Columns
+
+    columns = Columns(id_, text, subject, sender, sent_at)
+    return None if columns == Columns() else columns
+
+
 def _fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -272,14 +291,12 @@ def batch(
     ics: Annotated[Path | None, typer.Option(help="Write follow-up reminders (.ics).")] = None,
     today: Annotated[str | None, typer.Option(help="What counts as today (ISO date).")] = None,
     country: Annotated[str | None, typer.Option(help="ISO country code for holidays.")] = None,
-    input_format: Annotated[
-        str | None, typer.Option("--format", help="Input format, if not from the path.")
-    ] = None,
-    text_column: Annotated[str, typer.Option(help="CSV/JSONL column of the text.")] = "text",
-    id_column: Annotated[str, typer.Option(help="CSV/JSONL column of the id.")] = "id",
-    subject_column: Annotated[str, typer.Option(help="Column of the subject.")] = "subject",
-    sender_column: Annotated[str, typer.Option(help="Column of the sender.")] = "sender",
-    sent_at_column: Annotated[str, typer.Option(help="Column of the sent date.")] = "sent_at",
+    input_format: FormatOption = None,
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    subject_column: SubjectColumn = "subject",
+    sender_column: SenderColumn = "sender",
+    sent_at_column: SentAtColumn = "sent_at",
     jobs: Annotated[int, typer.Option(min=1, help="Processes on this machine.")] = 1,
     engine: Annotated[str, typer.Option(help="local, or dask for a cluster.")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address.")] = None,
@@ -288,12 +305,10 @@ def batch(
     """Classify a whole inbox export into a table, one row per message; --summary for the list
     of applications and what is overdue today."""
     from nextsteps.batch import run_batch, terminal_progress
-    from nextsteps.inbox import Columns
     from nextsteps.model_store import ModelError, load_model
 
     day = _parse_datetime(today, "--today")
-    columns = Columns(id_column, text_column, subject_column, sender_column, sent_at_column)
-    columns = None if columns == Columns() else columns  # default: Outlook's CSV is detected
+    columns = _columns(id_column, text_column, subject_column, sender_column, sent_at_column)
     try:
         model = load_model(model_dir).model if model_dir else None
         with terminal_progress() as progress:
@@ -385,6 +400,12 @@ def review(
         list[str] | None, typer.Option("--label", help="Also review rows guessed as this label.")
     ] = None,
     everything: Annotated[bool, typer.Option("--all", help="Review every row.")] = False,
+    input_format: FormatOption = None,
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    subject_column: SubjectColumn = "subject",
+    sender_column: SenderColumn = "sender",
+    sent_at_column: SentAtColumn = "sent_at",
 ) -> None:
     """Label the rows a batch marked needs_review, one by one, into your examples file.
 
@@ -411,6 +432,8 @@ def review(
             ids=ids or (),
             labels=labels or (),
             everything=everything,
+            format=input_format,
+            columns=_columns(id_column, text_column, subject_column, sender_column, sent_at_column),
         )
     except (OSError, ReviewError) as exc:
         raise _fail(str(exc)) from exc

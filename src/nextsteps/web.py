@@ -100,10 +100,8 @@ class Engine:
         `bytes` are an uploaded file: a saved email is parsed from its bytes, so the MIME parser
         applies its charset (8-bit text decoded as UTF-8 first would be lost).
         """
-        if isinstance(text, str) and len(text) > MAX_TEXT_CHARS and not looks_like_raw_email(text):
-            raise InputError(f"the message is longer than {MAX_TEXT_CHARS:,} characters")
         try:
-            message = _uploaded(text) if isinstance(text, bytes) else text
+            message = _uploaded(text) if isinstance(text, bytes) else _pasted(text)
             return interpret(message, sent_at, model=self.model, rules=self.rules, **options)
         except (ValueError, NotImplementedError) as exc:  # empty, unreadable, unknown country
             raise InputError(str(exc)) from exc
@@ -111,19 +109,33 @@ class Engine:
     def batch(self, data: bytes, fmt: str, **options: Any) -> BatchResult:
         """Classify an export held in memory; `options` go to `batch.classify_inbox`."""
         export = io.BytesIO(data)
-        rows = classify_inbox([export], format=fmt, model=self.model, rules=self.rules, **options)
-        rows = list(rows)
+        rows = list(
+            classify_inbox([export], format=fmt, model=self.model, rules=self.rules, **options)
+        )
         return BatchResult(options["today"], rows, summarise(rows, options["today"]))
+
+
+def _pasted(text: str) -> str:
+    """The text, unless it is too long. A raw email may be: its attachments count towards its
+    length, and `interpret` cuts its text body to MAX_BODY_CHARS."""
+    if len(text) > MAX_TEXT_CHARS and not looks_like_raw_email(text):
+        raise InputError(f"the message is longer than {MAX_TEXT_CHARS:,} characters")
+    return text
 
 
 def _uploaded(data: bytes) -> str | ParsedEmail:
     """An uploaded file: a saved email parsed from its bytes, else its text as if pasted."""
     if looks_like_raw_email(data[:4000].decode("latin-1")):
         return parse_email(data)
-    text = data.decode("utf-8", errors="replace")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the message is longer than {MAX_TEXT_CHARS:,} characters")
-    return text
+    return _pasted(_as_text(data))
+
+
+def _as_text(data: bytes) -> str:
+    """A file's text: UTF-8, else cp1252 (what Windows editors write), as inbox reads CSV."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 @dataclass
@@ -356,7 +368,7 @@ def _add_page_routes(app: FastAPI) -> None:
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             message = await upload.read()
-            entered["text"] = message.decode("utf-8", errors="replace")  # only to show it again
+            entered["text"] = _as_text(message)  # only to show it in the form again
         try:
             engine = app.state.engine
             result = await run_in_threadpool(_interpret_entered, engine, entered, message)
