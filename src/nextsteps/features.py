@@ -97,7 +97,7 @@ class TfidfBlock:
     max_features: int | None = None
     vocab_: dict[str, int] = field(default_factory=dict)
     idf_: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    _word_columns: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _word_columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
@@ -115,33 +115,39 @@ class TfidfBlock:
         return self
 
     def transform(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = (
-            self._char_counts(doc)
-            if self.analyzer == "char"
-            else Counter(self.vocab_[t] for t in ANALYZERS[self.analyzer](doc) if t in self.vocab_)
-        )
-        if not counts:
+        if self.analyzer == "char":
+            idx, tf = self._char_counts(doc)
+        else:
+            counts = Counter(
+                self.vocab_[t] for t in ANALYZERS[self.analyzer](doc) if t in self.vocab_
+            )
+            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        if not len(idx):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         vals = (1 + np.log(tf)) * self.idf_[idx]
         return idx, vals / np.linalg.norm(vals)
 
-    def _char_counts(self, doc: str) -> Counter[int]:
-        """Column counts of character n-grams, word by word: a word's columns are computed once
-        per block and reused, which makes this the same result several times faster."""
+    def _char_counts(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and counts of character n-grams, word by word: a word's columns are computed
+        once per block and reused, and counted with numpy, which makes this the same result
+        several times faster than counting n-grams one by one."""
         cache = self._word_columns
-        counts: Counter[int] = Counter()
+        parts, weights = [], []
         for word, k in Counter(_SPACES.sub(" ", normalise(doc)).split()).items():
             columns = cache.get(word)
             if columns is None:
                 grams = _word_char_grams(word, 2, 5)
-                columns = cache[word] = tuple(self.vocab_[g] for g in grams if g in self.vocab_)
+                found = [self.vocab_[g] for g in grams if g in self.vocab_]
+                columns = cache[word] = np.array(found, dtype=np.int64)
                 if len(cache) > 200_000:  # bound the memory on a long-running batch
                     cache.clear()
-            for col in columns:
-                counts[col] += k
-        return counts
+            parts.append(columns)
+            weights.append(np.full(len(columns), k, dtype=np.float32))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        idx, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        return idx, np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float32)
 
     def names(self) -> list[str]:
         return sorted(self.vocab_, key=self.vocab_.__getitem__)
