@@ -114,3 +114,19 @@ def test_a_damaged_card_is_refused_with_a_model_error(tmp_path, tiny_model, card
     (tmp_path / "m" / "card.json").write_text(card)
     with pytest.raises(ModelError):
         load_model(tmp_path / "m")
+
+
+def test_a_model_trained_with_another_scikit_learn_is_reported(tmp_path, tiny_model):
+    from nextsteps.model_store import ModelVersionWarning
+
+    save_model(tiny_model, tmp_path / "m", {"versions": {"scikit-learn": "0.0.1"}})
+    with pytest.warns(ModelVersionWarning, match="scikit-learn 0.0.1"):
+        load_model(tmp_path / "m")
+
+
+def test_training_is_deterministic(small):
+    train, fields = small
+    labels = [str(e.label) for e in train]
+    first = fit_linear(fields[:200], labels[:200], ModelConfig(cues=0.1, dates=0.1))
+    second = fit_linear(fields[:200], labels[:200], ModelConfig(cues=0.1, dates=0.1))
+    np.testing.assert_array_equal(first.coef, second.coef)

@@ -128,10 +128,30 @@ def _verified_card(path: Path) -> dict[str, Any]:
     return card
 
 
+class ModelVersionWarning(UserWarning):
+    """The model was trained with other library versions than the ones running now."""
+
+
 def _warn_on_version_drift(card: dict[str, Any]) -> None:
-    trained = card.get("versions", {}).get("numpy", "")
-    if trained and trained.split(".")[0] != np.__version__.split(".")[0]:
-        warnings.warn(f"model trained with numpy {trained}, running {np.__version__}", stacklevel=3)
+    """Report, never ignore, a library version that differs from the card's.
+
+    Scoring needs only numpy (a different major version may read the arrays differently); the
+    scikit-learn that fitted the weights is reported too, since retraining would differ."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("numpy", "scikit-learn"):
+        trained = card.get("versions", {}).get(name)
+        try:
+            running = version(name)
+        except PackageNotFoundError:
+            continue
+        if trained and trained != running:
+            warnings.warn(
+                f"model trained with {name} {trained}, running {running}; "
+                "`make train` rebuilds it with the libraries installed now",
+                ModelVersionWarning,
+                stacklevel=3,
+            )
 
 
 def card_markdown(card: dict[str, Any]) -> str:
