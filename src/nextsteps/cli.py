@@ -73,13 +73,16 @@ def data_build(
     out: Annotated[Path, typer.Option(help="Where to write the JSONL corpus.")] = Path(
         "data/corpus.jsonl"
     ),
+    split: Annotated[
+        str | None, typer.Option(help="Put every record in this split (a held-out set: test).")
+    ] = None,
 ) -> None:
     """Build the JSONL corpus from YAML sources: ids, and splits assigned by group."""
     from nextsteps.corpus import CorpusError, write_corpus
     from nextsteps.sources import build_corpus
 
     try:
-        examples = build_corpus(source_dir)
+        examples = build_corpus(source_dir, split=split)
     except CorpusError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc

@@ -39,7 +39,8 @@ def interpretation(result: Interpretation, console: Console | None = None) -> No
         console.print(Text("No sent date given: dates resolved against today.", style="dim"))
     console.print(Panel(_highlighted(result), title="what decided it", expand=False))
     for ev in result.evidence:
-        console.print(Text.assemble(("  + ", "bold"), (f"{ev.weight:+.2f}  ", "dim"), ev.text))
+        line = _HARD_WRAP.sub(" ", ev.text)
+        console.print(Text.assemble(("  + ", "bold"), (f"{ev.weight:+.2f}  ", "dim"), line))
     if result.dates:
         dates(result.dates, result.key_date, console)
     rec = result.recommendation

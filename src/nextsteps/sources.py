@@ -40,8 +40,9 @@ def read_source(path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Prob
     return list(zip(lines, data, strict=True)), []
 
 
-def build_corpus(source_dir: str | Path) -> list[Example]:
-    """Read every `*.yaml` under `source_dir`, validate, assign ids and splits.
+def build_corpus(source_dir: str | Path, *, split: str | None = None) -> list[Example]:
+    """Read every `*.yaml` under `source_dir`, validate, assign ids and splits (or put every
+    record in `split`, for a set that is only ever held out).
 
     Raises `CorpusError` with every problem (file, line, field) if any record is invalid.
     """
@@ -60,7 +61,10 @@ def build_corpus(source_dir: str | Path) -> list[Example]:
                 records.append(rec)
     if problems:
         raise CorpusError(problems)
-    splits = assign_splits([r["text"] for r in records], [r["group"] for r in records])
+    if split is not None and split not in ("train", "test"):
+        raise CorpusError([Problem(str(source_dir), 0, "split", f"not train or test: {split!r}")])
+    texts, groups = [r["text"] for r in records], [r["group"] for r in records]
+    splits = [split] * len(records) if split else assign_splits(texts, groups)
     return [to_example({**r, "split": s}) for r, s in zip(records, splits, strict=True)]
 
 
