@@ -104,3 +104,17 @@ def test_a_windows_1252_email_file_keeps_its_punctuation():
         app, ["interpret", str(ROOT / "tests" / "golden" / "gmail_hold.eml"), "--json"]
     )
     assert result.exit_code == 0 and "we’ve put" in result.stdout
+
+
+def test_evaluate_scores_a_held_out_only_file_beside_the_keyword_baseline(tmp_path, corpus):
+    import json
+
+    from nextsteps.corpus import example_to_record
+
+    held_out = [e for e in corpus if e.split == "test"][:40]
+    path = tmp_path / "held_out.jsonl"
+    path.write_text("".join(json.dumps(example_to_record(e)) + "\n" for e in held_out), "utf-8")
+    result = runner.invoke(app, ["evaluate", "--data", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    names = [r["name"] for r in json.loads((tmp_path / "out" / "report.json").read_text())]
+    assert names[1:] == ["keyword rules"] and (tmp_path / "out" / "confusion.png").is_file()

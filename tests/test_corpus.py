@@ -174,3 +174,22 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path):
     (tmp_path / "mine.yaml").write_text("- group: a\n  text: [unclosed\n", "utf-8")
     with pytest.raises(CorpusError, match=r"mine\.yaml:\d+: -: invalid YAML"):
         build_corpus(tmp_path)
+
+
+FRESH = ROOT / "data" / "fresh.jsonl"
+
+
+def test_the_fresh_writer_set_is_valid_held_out_only_and_in_sync_with_its_source(tmp_path):
+    examples = load_corpus(FRESH)
+    assert {e.split for e in examples} == {"test"} and len(examples) >= 175
+    rebuilt = tmp_path / "fresh.jsonl"
+    write_corpus(build_corpus(ROOT / "data" / "fresh", split="test"), rebuilt)
+    assert rebuilt.read_text("utf-8") == FRESH.read_text("utf-8")
+
+
+def test_the_fresh_writer_set_shares_no_template_with_the_training_text(corpus):
+    fresh = load_corpus(FRESH)
+    texts = [e.text for e in corpus if e.split == "train"] + [e.text for e in fresh]
+    n_train = len(texts) - len(fresh)
+    crossing = [(i, j) for i, j, _ in near_duplicates(texts) if i < n_train <= j]
+    assert crossing == []
