@@ -476,3 +476,95 @@ def test_docstring_examples_run() -> None:
 
 def test_resolution_uses_no_hidden_now() -> None:
     assert find_dates("tomorrow", datetime(1999, 12, 31))[0].value == date(2000, 1, 1).isoformat()
+
+
+# --- the prefilter (dates._rules.Needs) is only a shortcut -------------------------------
+
+PREFILTER_WORDS = [
+    *DATE_WORDS,
+    "the following day",
+    "that same afternoon",
+    "the end of that week",
+    "EOW",
+    "COB",
+    "Q3 2025",
+    "the end of the quarter",
+    "next quarter",
+    "New Year's Eve",
+    "the coming weeks",
+    "a couple of days",
+    "a day or two",
+    "Mondays",
+    "weekdays",
+    "the day after",
+    "this morning",
+    "in the morning",
+    "tonight",
+    "the 1st of next month",
+    "year-end",
+    "next year",
+    "until 12.05",
+    "21-Nov-2024",
+    "Wednesday the 14th",
+    "mid-June",
+    "the bank holiday",
+    "Diwali",
+    "2 fortnights",
+    "the week after next",
+    "the start of next week",
+    "later this week",
+    "frıday",
+    "ſeptember 3",
+    "TOMORROW",
+]
+
+
+def _without_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nextsteps.dates._rules import Needs
+
+    monkeypatch.setattr(Needs, "met", lambda self, ctx: True)
+
+
+def test_the_prefilter_never_changes_what_is_found_in_corpus_and_gold(
+    corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [(r["text"], datetime.fromisoformat(r["sent_at"])) for r in load_gold()]
+    items += [(ex.text, datetime.fromisoformat(ex.sent_at)) for ex in corpus]
+    fast = [find_dates(text, sent) for text, sent in items]
+    _without_prefilter(monkeypatch)
+    assert [find_dates(text, sent) for text, sent in items] == fast
+
+
+CASES = st.sampled_from([str, str.upper, str.lower, str.title])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.tuples(st.sampled_from(PREFILTER_WORDS), CASES), max_size=10),
+    sent=SENT,
+)
+def test_the_prefilter_never_changes_what_is_found_in_any_text(
+    words: list[tuple[str, object]], sent: datetime
+) -> None:
+    from nextsteps.dates._rules import Needs
+
+    text = " ".join(case(w) for w, case in words)  # type: ignore[operator]
+    fast = find_dates(text, sent)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Needs, "met", lambda self, ctx: True)
+        assert find_dates(text, sent) == fast, text
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("ſeptember 3", "ſeptember 3", "2025-09-03"),
+        ("by frıday", "frıday", "2025-03-14"),
+        ("İN TWO WEEKS", "TWO WEEKS", "2025-03-24"),
+    ],
+)
+def test_letters_that_case_insensitive_matching_equates_with_ascii_are_read(
+    text: str, span: str, value: str
+) -> None:
+    # re.IGNORECASE matches "ſ" to "s" and "ı" to "i"; the lookup tables must agree (they raised).
+    assert [(m.text, m.value) for m in find_dates(text, MON)] == [(span, value)]

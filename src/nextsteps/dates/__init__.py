@@ -27,6 +27,7 @@ from nextsteps.dates._find import (
 )
 from nextsteps.dates._key import choose_key_date
 from nextsteps.dates._rules import Ctx
+from nextsteps.dates._vocab import fold_letters
 from nextsteps.types import DateMention, KeyDate
 
 __all__ = ["add_business_days", "country_code", "find_dates", "key_date"]
@@ -67,12 +68,13 @@ def find_dates(text: str, sent_at: datetime, *, country: str | None = None) -> l
     [('48 hours', 'deadline', '2025-06-20T10:00')]
     """
     country = country_code(country)
-    ctx = Ctx(text, sent_at, country)
-    kept = longest_first(drop_traps(collect(ctx), text, ctx))
+    folded = fold_letters(text)
+    ctx = Ctx(folded, sent_at, country)
+    kept = longest_first(drop_traps(collect(ctx), folded, ctx))
     attach_times(kept, ctx)
-    kept = absorb_parts_of_day(kept, text)
-    share_across_or(kept, text)
-    return to_mentions(kept, ctx)
+    kept = absorb_parts_of_day(kept, folded)
+    share_across_or(kept, folded)
+    return to_mentions(kept, ctx, text)
 
 
 def key_date(

@@ -54,11 +54,13 @@ _COMMA = re.compile(r"\s*,\s*")
 def collect(ctx: Ctx) -> list[Cand]:
     """Every rule's candidates, plus their "the week of ..." and "EOD ..." extensions."""
     found: list[Cand] = []
-    for name, pattern, resolve in rules():
-        for m in pattern.finditer(ctx.text):
-            cand = resolve(m, ctx)
+    for rule in rules():
+        if not rule.needs.met(ctx):
+            continue
+        for m in rule.pattern.finditer(ctx.text):
+            cand = rule.resolve(m, ctx)
             if cand is not None:
-                cand.rule = name
+                cand.rule = rule.name
                 found.append(cand)
     found += [e for c in found if (e := _extend_prefix(c, ctx)) is not None]
     return resolve_anaphors(found, ctx)
@@ -116,6 +118,8 @@ def _extend_prefix(c: Cand, ctx: Ctx) -> Cand | None:
 
 
 def drop_traps(cands: list[Cand], text: str, ctx: Ctx) -> list[Cand]:
+    if not cands:
+        return cands
     traps = [m.span() for m in ctx.v.trap_re.finditer(text)]
     if not traps:
         return cands
@@ -252,14 +256,15 @@ def kind_of(c: Cand, mod: str | None, sentences: Sentences) -> MentionKind:
     return "deadline" if role in ("hear_by", "deadline") else "event"
 
 
-def to_mentions(kept: list[Cand], ctx: Ctx) -> list[DateMention]:
+def to_mentions(kept: list[Cand], ctx: Ctx, original: str) -> list[DateMention]:
+    """Mentions whose `text` is sliced from the `original` (ctx.text may be letter-folded)."""
     sentences = Sentences(ctx.text)
     out = []
     for c in kept:
         mod = ctx.mod_before(c.start)
         out.append(
             DateMention(
-                text=ctx.text[c.start : c.end],
+                text=original[c.start : c.end],
                 start=c.start,
                 end=c.end,
                 kind=kind_of(c, mod, sentences),

@@ -10,10 +10,10 @@ calendar helpers, which lean on dateutil, numpy and holidays.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 
 from dateutil.relativedelta import relativedelta
 
@@ -46,6 +46,11 @@ class Cand:
     anaphor: tuple[str, int] | None = None
 
 
+_LETTERS = re.compile(r"[a-z]+")
+_CASED_LETTERS = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass
 class Ctx:
     """What every resolver needs: the text, the sent datetime and the country."""
@@ -64,6 +69,19 @@ class Ctx:
         m = self.v.mod_re.search(self.text, max(0, start - 20), start)
         return self.v.mods[re.sub(r"\s+", " ", m.group(1).lower())] if m else None
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The text's letter runs lower-cased ("Q3" -> "q", "14th" -> "th") and as written
+        ("May"), for `Needs`: names matched in any case are looked up lower-cased, the
+        abbreviations matched only as written ("May", not the verb) as written. The text has
+        been through `fold_letters`, so lower() agrees with what `re.IGNORECASE` matches."""
+        lower = _LETTERS.findall(self.text.lower())
+        return frozenset(lower).union(_CASED_LETTERS.findall(self.text))
+
+    @cached_property
+    def has_digit(self) -> bool:
+        return _DIGIT.search(self.text) is not None
+
     def word_before(self, start: int, pattern: str) -> bool:
         return bool(
             re.search(rf"(?i)(?<!\w)(?:{pattern})\s+$", self.text[max(0, start - 20) : start])
@@ -71,6 +89,36 @@ class Ctx:
 
 
 Resolver = Callable[[re.Match[str], Ctx], Cand | None]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a text must hold for a rule to find anything in it, tested before the rule's regex.
+
+    Python's `re` cannot skip ahead to a literal when a pattern opens with optional groups, so
+    every rule tries itself at every character; most rules cannot match most messages, and a set
+    lookup says so for a fraction of the cost. A `Needs` must be implied by every match the rule
+    accepts (tests/test_dates.py runs the rules with and without it and compares).
+    """
+
+    words: tuple[frozenset[str], ...] = ()  # from each set, one word must be in the text
+    digit: bool = False
+    chars: str = ""  # every one of these characters must be in the text
+
+    def met(self, ctx: Ctx) -> bool:
+        if self.digit and not ctx.has_digit:
+            return False
+        if any(ch not in ctx.text for ch in self.chars):
+            return False
+        return all(not ctx.words.isdisjoint(ws) for ws in self.words)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    resolve: Resolver
+    needs: Needs
 
 
 def _point(m: re.Match[str], d: date | None, **kw: object) -> Cand | None:
@@ -620,7 +668,95 @@ def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
             r_duration_vague_any,
         ),
     ]
-    return tuple((name, re.compile(p), fn) for name, p, fn in table)
+    needs = _needs(v)
+    return tuple(Rule(name, re.compile(p), fn, needs.get(name, Needs())) for name, p, fn in table)
+
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(words)
+
+
+def _names(entries: list[dict[str, list[str]]]) -> frozenset[str]:
+    """Full names lower-cased (they match in any case), abbreviations as written (vocab.py)."""
+    return frozenset(w.lower() for e in entries for w in e["full"]) | frozenset(
+        w for e in entries for w in e["abbr"]
+    )
+
+
+def _phrase_words(phrases: Iterable[str]) -> frozenset[str]:
+    """One word per phrase (its longest), which any text holding the phrase holds too."""
+    out = set()
+    for phrase in phrases:
+        letters = _LETTERS.findall(phrase.lower())
+        if not letters:
+            return frozenset()  # cannot be tested by words: the caller must not filter
+        out.add(max(letters, key=len))
+    return frozenset(out)
+
+
+def _needs(v: Vocab) -> dict[str, Needs]:
+    """Each rule's `Needs`, read off its pattern above: the words no match can lack."""
+    wd, mon = _names(v.raw["weekdays"]), _names(v.raw["months"])
+    ords = _words("st", "nd", "rd", "th")
+    units = frozenset(w for u in v.units for w in _LETTERS.findall(u) for w in (w, w + "s"))
+    needs = {
+        "iso": Needs(digit=True, chars="-"),
+        "month_day": Needs((mon,), digit=True),
+        "day_month": Needs((mon,), digit=True),
+        "day_mon_dash": Needs((mon,), digit=True, chars="-"),
+        "day_dot_month": Needs(digit=True, chars="."),
+        "numeric": Needs(digit=True, chars="/"),
+        "weekday_ordinal": Needs((wd, ords), digit=True),
+        "day_ordinal": Needs((ords,), digit=True),
+        "weekday": Needs((wd,)),
+        "day_word": Needs(
+            (
+                _words(
+                    *("today", "tonight", "tomorrow", "tmrw", "tmr", "yesterday", "after"),
+                    *("morning", "afternoon", "evening"),
+                ),
+            )
+        ),
+        "next_morning": Needs((_words("morning"),)),
+        "anaphor": Needs(
+            (
+                _words("following", "next", "that", "same"),
+                _words("day", "morning", "afternoon", "evening", "night", "week"),
+            )
+        ),
+        "eod": Needs((_words("eod", "cob", "eob", "end", "close"),)),
+        "eow": Needs((_words("eow"),)),
+        "week_part": Needs((_words("week"), _words("end", "middle", "beginning", "start"))),
+        "week_adverb": Needs((_words("week"), _words("early", "mid", "late", "later", "earlier"))),
+        "week": Needs((_words("week"),)),
+        "month_part": Needs((_words("month", "eom"),)),
+        "month_adverb": Needs((_words("month"), _words("early", "mid", "late"))),
+        "day_of_month_rel": Needs((_words("month"), ords), digit=True),
+        "month_rel": Needs((_words("month"),)),
+        "named_month_part": Needs(
+            (mon, _words("end", "beginning", "start", "middle", "early", "mid", "late"))
+        ),
+        "month_name": Needs((mon,)),
+        "year_end": Needs((_words("end", "year", "eoy"),)),
+        "next_year": Needs((_words("next"), _words("year"))),
+        "quarter": Needs((_words("q"),), digit=True),
+        "quarter_rel": Needs((_words("quarter"),)),
+        "quarter_end": Needs((_words("end"), _words("quarter", "q"))),
+        "duration": Needs((units,)),
+        "duration_vague": Needs(
+            (_words("couple", "or"), _words("day", "days", "week", "weeks", "month", "months"))
+        ),
+    }
+    phrases = {
+        "holiday": v.holiday_phrases,
+        "fixed_day": v.fixed_days,
+        "bank_holiday": v.raw["bank_holiday_phrases"],
+        "vague": v.raw["vague_null"],
+    }
+    for name, words in phrases.items():
+        if found := _phrase_words(words):
+            needs[name] = Needs((found,))
+    return needs
 
 
 def r_month_part_or_eom(m: re.Match[str], c: Ctx) -> Cand | None:

@@ -16,6 +16,21 @@ import yaml
 VOCAB_FILE = "date_vocab.yaml"
 
 
+# The letters that `re.IGNORECASE` matches to an ASCII letter but str.lower() does not turn into
+# one (dotless i, capital I with dot, long s, Kelvin sign), each replaced by that ASCII letter.
+_FOLD = str.maketrans({"ı": "i", "İ": "I", "ſ": "s", "\u212a": "K"})
+
+
+def fold_letters(text: str) -> str:
+    """`text` with the letters of `_FOLD` replaced, one character for one (offsets hold), so that
+    a word the case-insensitive patterns match ("ſeptember") is found in the lower-cased tables.
+
+    >>> fold_letters("Frıday")
+    'Friday'
+    """
+    return text.translate(_FOLD)
+
+
 @dataclass(frozen=True)
 class Vocab:
     """Lookup tables and regex fragments built from the YAML file."""
