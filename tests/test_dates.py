@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import itertools
 import json
+import re
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -568,3 +569,13 @@ def test_letters_that_case_insensitive_matching_equates_with_ascii_are_read(
 ) -> None:
     # re.IGNORECASE matches "ſ" to "s" and "ı" to "i"; the lookup tables must agree (they raised).
     assert [(m.text, m.value) for m in find_dates(text, MON)] == [(span, value)]
+
+
+def test_cue_words_are_lower_case_since_they_run_on_lower_cased_text() -> None:
+    text = resources.files("nextsteps").joinpath("resources/date_vocab.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    patterns = [p for pats in raw["cues"].values() for p in pats] + raw["past_cues"]
+    assert [p for p in patterns if re.search(r"(?<!\\)[A-Z]", p)] == []
+    sent = datetime(2025, 3, 10, 9, 0)
+    # The hear-back cue "decide" is found in shouted text too.
+    assert key_date("WE WILL DECIDE BY FRIDAY.", sent).kind == "hear_by"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from nextsteps.casefold import fold_letters
 from nextsteps.dates import _calendar
 from nextsteps.dates._find import (
     absorb_parts_of_day,
@@ -27,7 +28,6 @@ from nextsteps.dates._find import (
 )
 from nextsteps.dates._key import choose_key_date
 from nextsteps.dates._rules import Ctx
-from nextsteps.dates._vocab import fold_letters
 from nextsteps.types import DateMention, KeyDate
 
 __all__ = ["add_business_days", "country_code", "find_dates", "key_date"]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+from nextsteps import casefold
 from nextsteps.dates._vocab import vocab
 
 # A full stop ends a sentence unless it is part of "a.m."/"p.m.".
@@ -19,10 +20,21 @@ ROLE_ORDER = ("past", "hear_by", "deadline", "event")
 
 
 class Sentences:
-    """Sentence bounds of a text, found once and looked up by offset."""
+    """Sentence bounds of a text, found once and looked up by offset; and the nearest cue of
+    each expression, found once (`find_dates`, `key_date` and the classifier's date features
+    all ask). `Sentences.of` shares one instance per text."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # The cue patterns run case-sensitively on this (faster than IGNORECASE, same matches,
+        # same offsets: see casefold.py).
+        self.lower = casefold.lower(text)
+        self.cues: dict[tuple[int, int], tuple[str, int] | None] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=16)
+    def of(text: str) -> Sentences:
+        return Sentences(text)
 
     @cached_property
     def _ends(self) -> list[int]:
@@ -47,13 +59,19 @@ def nearest_cue(sentences: Sentences, start: int, end: int) -> tuple[str, int] |
     >>> nearest_cue(Sentences("Please complete the test by Friday."), 28, 34)
     ('deadline', 13)
     """
+    if (start, end) not in sentences.cues:
+        sentences.cues[start, end] = _nearest_cue(sentences, start, end)
+    return sentences.cues[start, end]
+
+
+def _nearest_cue(sentences: Sentences, start: int, end: int) -> tuple[str, int] | None:
     v = vocab()
     lo, hi = sentences.around(start, end)
     best: tuple[int, int, str] | None = None
     patterns = {"past": v.past_re, **v.cue_re}
     hear: list[tuple[int, int]] = []
     for role, pattern in patterns.items():
-        for m in pattern.finditer(sentences.text, lo, hi):
+        for m in pattern.finditer(sentences.lower, lo, hi):
             if m.start() < end and m.end() > start:
                 continue  # "start" in "the start of next week" is the date itself
             if role == "hear_by":

@@ -258,7 +258,7 @@ def kind_of(c: Cand, mod: str | None, sentences: Sentences) -> MentionKind:
 
 def to_mentions(kept: list[Cand], ctx: Ctx, original: str) -> list[DateMention]:
     """Mentions whose `text` is sliced from the `original` (ctx.text may be letter-folded)."""
-    sentences = Sentences(ctx.text)
+    sentences = Sentences.of(ctx.text)
     out = []
     for c in kept:
         mod = ctx.mod_before(c.start)

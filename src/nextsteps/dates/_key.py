@@ -38,7 +38,7 @@ def _past_in_clause(m: DateMention, sentences: Sentences) -> bool:
     lo, _ = sentences.around(m.start, m.end)
     lo = max(lo, m.start - _PAST_REACH)
     last = None
-    for last in vocab().past_re.finditer(sentences.text, lo, m.start):  # noqa: B007
+    for last in vocab().past_re.finditer(sentences.lower, lo, m.start):  # noqa: B007
         pass
     return last is not None and not _CLAUSE_BREAK.search(sentences.text, last.end(), m.start)
 
@@ -71,7 +71,7 @@ def choose_key_date(
     quote = _QUOTE_START.search(text)
     cutoff = quote.start() if quote else len(text)
     sent_day = sent_at.date().isoformat()
-    sentences = Sentences(text)
+    sentences = Sentences.of(text)
     best: tuple[tuple[bool, int, int, int], str, DateMention] | None = None
     for m in mentions:
         if m.start >= cutoff or m.value is None:

@@ -16,21 +16,6 @@ import yaml
 VOCAB_FILE = "date_vocab.yaml"
 
 
-# The letters that `re.IGNORECASE` matches to an ASCII letter but str.lower() does not turn into
-# one (dotless i, capital I with dot, long s, Kelvin sign), each replaced by that ASCII letter.
-_FOLD = str.maketrans({"ı": "i", "İ": "I", "ſ": "s", "\u212a": "K"})
-
-
-def fold_letters(text: str) -> str:
-    """`text` with the letters of `_FOLD` replaced, one character for one (offsets hold), so that
-    a word the case-insensitive patterns match ("ſeptember") is found in the lower-cased tables.
-
-    >>> fold_letters("Frıday")
-    'Friday'
-    """
-    return text.translate(_FOLD)
-
-
 @dataclass(frozen=True)
 class Vocab:
     """Lookup tables and regex fragments built from the YAML file."""
@@ -134,14 +119,14 @@ def vocab() -> Vocab:
         month_re=_names_re(raw["months"]),
         number_re=rf"(?:\d{{1,3}}|(?i:(?<!\w)(?:{_alternation(list(numbers))})(?!\w)))",
         mod_re=re.compile(rf"(?i)(?<!\w)({mod_alt})\s+$"),
+        # Cues match lower-cased text (`_cues.Sentences.lower`), so they are compiled
+        # case-sensitive: the same matches, found faster. Longer patterns first, so
+        # "expect a reply" is not cut to "expect".
         cue_re={
-            # Longer patterns first, so "expect a reply" is not cut to "expect".
-            role: re.compile(
-                rf"(?i)(?<!\w)(?:{'|'.join(sorted(pats, key=len, reverse=True))})(?!\w)"
-            )
+            role: re.compile(rf"(?<!\w)(?:{'|'.join(sorted(pats, key=len, reverse=True))})(?!\w)")
             for role, pats in raw["cues"].items()
         },
-        past_re=re.compile(rf"(?i)(?<!\w)(?:{'|'.join(raw['past_cues'])})(?!\w)"),
+        past_re=re.compile(rf"(?<!\w)(?:{'|'.join(raw['past_cues'])})(?!\w)"),
         trap_re=_any_of(raw["traps"]),
         vague_re=_phrases_re(raw["vague_null"]),
         holiday_phrases=holiday_phrases,
