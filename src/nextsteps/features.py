@@ -134,21 +134,22 @@ class TfidfBlock:
         once per block and reused, and counted with numpy, which makes this the same result
         several times faster than counting n-grams one by one."""
         cache = self._word_columns
-        parts, weights = [], []
-        for word, k in Counter(_SPACES.sub(" ", normalise(doc)).split()).items():
-            columns = cache.get(word)
-            if columns is None:
-                grams = _word_char_grams(word, 2, 5)
-                found = [self.vocab_[g] for g in grams if g in self.vocab_]
-                columns = cache[word] = np.array(found, dtype=np.int64)
-                if len(cache) > 200_000:  # bound the memory on a long-running batch
-                    cache.clear()
-            parts.append(columns)
-            weights.append(np.full(len(columns), k, dtype=np.float32))
+        words = Counter(_SPACES.sub(" ", normalise(doc)).split())
+        if len(cache) > 200_000:  # bound the memory on a long-running batch
+            cache.clear()
+        parts = [cache[w] if w in cache else self._cache_columns(w) for w in words]
         if not parts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        counts = np.fromiter(words.values(), dtype=np.float32, count=len(words))
+        weights = np.repeat(counts, [len(p) for p in parts])
         idx, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        return idx, np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float32)
+        return idx, np.bincount(inverse, weights=weights).astype(np.float32)
+
+    def _cache_columns(self, word: str) -> np.ndarray:
+        grams = _word_char_grams(word, 2, 5)
+        columns = np.array([self.vocab_[g] for g in grams if g in self.vocab_], dtype=np.int64)
+        self._word_columns[word] = columns
+        return columns
 
     def names(self) -> list[str]:
         return sorted(self.vocab_, key=self.vocab_.__getitem__)

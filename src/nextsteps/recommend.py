@@ -181,6 +181,7 @@ class MessageContext:
     role: str | None
 
 
+@lru_cache(maxsize=4096)  # batch asks twice per message (row and draft); threads repeat them
 def message_context(sender: str, subject: str) -> MessageContext:
     name, address = parseaddr(sender)
     if "@" not in address:  # a name alone, as Outlook's CSV export writes Exchange senders
