@@ -328,3 +328,36 @@ def test_any_bytes_after_an_mbox_separator_are_read_as_one_message(data):
     mbox = b"From a@x Mon Oct 13 09:00:00 2025\n" + data.replace(b"From ", b"From_")
     records = messages(io.BytesIO(mbox), format="mbox")
     assert len(records) == 1
+
+
+# --- the shortcut past policy.default's header objects ----------------------------------
+
+NAME_WORDS = st.sampled_from(["Dana", "O'Brien", "Jean-Luc", "X", "HR", "Team", "42", "van", "de"])
+LOCAL = st.sampled_from(["dana", "d.whit", "no-reply", "a_b+c", "x%y", "jobs"])
+DOMAIN = st.sampled_from(["acme.com", "mail.acme.co.uk", "my-firm.io", "x.y"])
+ADDRESS = st.builds(lambda lo, do: f"{lo}@{do}", LOCAL, DOMAIN)
+SENDERS = st.one_of(
+    ADDRESS,
+    st.builds(
+        lambda ws, a: f"{' '.join(ws)} <{a}>", st.lists(NAME_WORDS, min_size=1, max_size=4), ADDRESS
+    ),
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    sender=SENDERS,
+    subject=st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=300), max_size=60),
+)
+def test_the_envelope_shortcut_gives_what_policy_default_gives(sender: str, subject: str) -> None:
+    from email import policy
+
+    def slow(name: str, value: str) -> str:
+        try:
+            return str(policy.default.header_fetch_parse(name, value) or "").strip()
+        except (ValueError, TypeError, IndexError):
+            return ""
+
+    assert inbox._as_interpret("From", sender) == slow("From", sender)
+    assert inbox._as_interpret("Subject", subject) == slow("Subject", subject)
