@@ -361,3 +361,15 @@ def test_the_envelope_shortcut_gives_what_policy_default_gives(sender: str, subj
 
     assert inbox._as_interpret("From", sender) == slow("From", sender)
     assert inbox._as_interpret("Subject", subject) == slow("Subject", subject)
+
+
+def test_a_whole_email_in_a_jsonl_cell_keeps_its_characters(tmp_path):
+    raw = (
+        "From: Renée <r@x.example>\nSubject: Invitation\nContent-Type: text/plain; "
+        'charset="utf-8"\nContent-Transfer-Encoding: 8bit\n\nMonday ⋅ 4pm – 5pm, Renée\n'
+    )
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": raw}) + "\n")
+    [message] = messages(path)
+    assert message.body.strip() == "Monday ⋅ 4pm – 5pm, Renée"
+    assert message.body == parse_email(raw).body

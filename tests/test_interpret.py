@@ -114,3 +114,23 @@ def test_cli_gives_a_one_line_reason_for_an_unreadable_msg_file(tmp_path):
     result = runner.invoke(app, ["interpret", str(path)])
     assert result.exit_code == 2
     assert "msg" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+PASTED = """From: Renée Dubois <renee@lumenra.example>
+Subject: Accepted: Discussion @ Mon 29 Apr 2024 4pm
+Date: Thu, 25 Apr 2024 21:06:00 +0530
+Content-Type: text/plain; charset="{charset}"
+Content-Transfer-Encoding: 8bit
+MIME-Version: 1.0
+
+Renée has accepted this invitation.
+Monday 29 Apr 2024 ⋅ 4pm – 4:45pm (India Standard Time)
+"""
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1"])
+def test_a_raw_email_pasted_as_text_keeps_its_characters(charset):
+    # The stdlib re-encodes a pasted (already decoded) body: "⋅" came out as "\\u22c5", "é" as "�".
+    result = interpret(PASTED.format(charset=charset))
+    assert result.text.startswith("Renée has accepted this invitation.")
+    assert "2024 ⋅ 4pm – 4:45pm" in result.text

@@ -48,7 +48,7 @@ def parse_email(raw: bytes | str) -> ParsedEmail:
         msg = email.message_from_string(raw, policy=policy.default)
     else:
         msg = email.message_from_bytes(raw, policy=policy.default)
-    body = body_text(msg)
+    body = body_text(msg, pasted=isinstance(raw, str))
     if body is None or not body.strip():
         raise EmailParseError("no readable text body in the email")
     return ParsedEmail(
@@ -83,12 +83,36 @@ def parse_date_header(raw: str) -> dt.datetime | None:
         return None
 
 
-def body_text(msg: EmailMessage) -> str | None:
+def body_text(msg: EmailMessage, *, pasted: bool = False) -> str | None:
+    """The plain body, else the HTML one as text. `pasted`: the email was parsed from text, not
+    bytes (see `_pasted_text`)."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return None
-    text = _decode(part)
+    text = _decode(part, pasted=pasted)
     return html_to_text(text) if part.get_content_subtype() == "html" else text
+
+
+def _pasted_text(part: EmailMessage) -> str | None:
+    """The body of an email given as text (pasted, or a table's column), when it is not
+    transfer-encoded: its characters may be decoded already. The standard library would encode
+    them again with raw-unicode-escape and decode that with the charset, turning "⋅" into the six
+    characters backslash-u-2-2-c-5 and "é" into the replacement character. Text whose characters
+    all fit in a byte and decode under the charset is taken for undecoded bytes (a file read as
+    latin-1), and decoded; anything else is kept as it is."""
+    payload = part.get_payload()
+    if not isinstance(payload, str) or payload.isascii():
+        return None
+    if part.get("content-transfer-encoding", "").strip().lower() in ("base64", "quoted-printable"):
+        return None
+    if max(payload) > "\xff":
+        return payload
+    charset = (part.get_content_charset() or "utf-8").lower()
+    charset = "cp1252" if charset in _READ_AS_CP1252 else charset
+    try:
+        return payload.encode("latin-1").decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return payload
 
 
 # Mail clients (like browsers, per the WHATWG encoding standard) label Windows text as
@@ -96,9 +120,11 @@ def body_text(msg: EmailMessage) -> str | None:
 _READ_AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
 
 
-def _decode(part: EmailMessage) -> str:
+def _decode(part: EmailMessage, *, pasted: bool = False) -> str:
     """The part's text; a wrong or unknown charset falls back to utf-8, then cp1252, then utf-8
     with replacement, so a mislabelled body is read rather than lost."""
+    if pasted and (text := _pasted_text(part)) is not None:
+        return text
     charset = (part.get_content_charset() or "").lower()
     if charset not in _READ_AS_CP1252:
         try:

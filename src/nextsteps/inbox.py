@@ -28,7 +28,7 @@ from email import policy
 from email.contentmanager import raw_data_manager
 from email.header import decode_header, make_header
 from email.message import EmailMessage
-from email.parser import BytesParser
+from email.parser import BytesParser, Parser
 from email.policy import Compat32
 from pathlib import Path
 from typing import BinaryIO
@@ -535,12 +535,17 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _parse_bytes(item: RawMessage, data: bytes) -> Message | ReadError:
+def _parse_bytes(item: RawMessage, data: bytes | str) -> Message | ReadError:
+    """Read a raw email: bytes from a mail file, or text (a whole email in a table's column),
+    parsed as text so its characters are not decoded a second time, as `interpret` does."""
     if not data.strip():
         return ReadError(item.source, item.position, item.line, "", "empty message")
-    msg = BytesParser(_FastMessage, policy=_POLICY).parsebytes(data)
+    if isinstance(data, str):
+        msg = Parser(_FastMessage, policy=_POLICY).parsestr(data)
+    else:
+        msg = BytesParser(_FastMessage, policy=_POLICY).parsebytes(data)
     headers = _headers(msg)
-    body = body_text(msg)
+    body = body_text(msg, pasted=isinstance(data, str))
     if body is None or not body.strip():
         reason = "no readable text body" + (" (attachments only)" if _has_attachment(msg) else "")
         return ReadError(item.source, item.position, item.line, headers["message-id"], reason)
@@ -652,7 +657,7 @@ def _parse_row(item: RawMessage) -> Message | ReadError:
     row = item.row or {}
     text = row.get("text", "")
     if looks_like_raw_email(text):  # a whole email in the text column: read it as interpret does
-        parsed = _parse_bytes(item, text.encode("utf-8", errors="surrogateescape"))
+        parsed = _parse_bytes(item, text)
         if isinstance(parsed, ReadError):
             return replace(parsed, message_id=row.get("id") or parsed.message_id)
         return _override(parsed, row)
