@@ -119,9 +119,11 @@ class TfidfBlock:
         if self.analyzer == "char":
             idx, tf = self._char_counts(doc)
         else:
-            counts = Counter(
-                self.vocab_[t] for t in ANALYZERS[self.analyzer](doc) if t in self.vocab_
-            )
+            vocab = self.vocab_
+            # Count every term in C first, then look up only the distinct ones.
+            counts = {
+                vocab[t]: k for t, k in Counter(ANALYZERS[self.analyzer](doc)).items() if t in vocab
+            }
             idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
             tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         if not len(idx):

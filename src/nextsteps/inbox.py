@@ -616,8 +616,11 @@ def _decode(value: str) -> str:
     return " ".join(value.split())
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")  # raw 8-bit bytes kept by surrogateescape
+
+
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in value)
+    return not value.isascii() and _SURROGATE.search(value) is not None
 
 
 def printable(value: str) -> str:

@@ -115,6 +115,8 @@ class Needs:
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of the table in `rules()`."""
+
     name: str
     pattern: re.Pattern[str]
     resolve: Resolver
@@ -491,8 +493,8 @@ def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
 
 
 @cache
-def rules() -> tuple[tuple[str, re.Pattern[str], Resolver], ...]:
-    """(name, compiled pattern, resolver) for every rule, built once from the vocabulary."""
+def rules() -> tuple[Rule, ...]:
+    """Every rule (name, compiled pattern, resolver, needs), built once from the vocabulary."""
     v = vocab()
     wd, mon, num = v.weekday_re, v.month_re, v.number_re
     unit = v.unit_re
