@@ -579,3 +579,184 @@ def test_cue_words_are_lower_case_since_they_run_on_lower_cased_text() -> None:
     sent = datetime(2025, 3, 10, 9, 0)
     # The hear-back cue "decide" is found in shouted text too.
     assert key_date("WE WILL DECIDE BY FRIDAY.", sent).kind == "hear_by"
+
+
+# --- key-date fixes from the corpus train split (made-up sentences) ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "hear_back", "value", "kind"),
+    [
+        # a clock time after the dots of a calendar invite or an emoji line
+        (
+            "Onsite\nWhen\nThursday Mar 13, 2025 ⋅ 1pm – 2pm (Central Time)",
+            False,
+            "2025-03-13T13:00",
+            "event",
+        ),
+        (
+            "Your call is booked.\n📅 Friday, 14 March 2025\n🕑 14:30 - 15:00",
+            False,
+            "2025-03-14T14:30",
+            "event",
+        ),
+        # a time with a spelled-out zone before its day (scheduling tools)
+        (
+            "Event: 10:00am - 10:30am (Mountain Time - US & Canada) on Wednesday, March 12, 2025",
+            False,
+            "2025-03-12T10:00",
+            "event",
+        ),
+        ("Please pick a slot by 12 noon on Thursday.", False, "2025-03-13T12:00", "deadline"),
+        # "'ll" after a word is a hear-back cue too
+        (
+            "The contract is being drafted and it'll be with you by Thursday.",
+            False,
+            "2025-03-13",
+            "hear_by",
+        ),
+        (
+            "The director is not available Tuesday, so the panel moves to Thursday at 11.",
+            False,
+            "2025-03-13T11:00",
+            "event",
+        ),
+        (
+            "The board signed off this morning. Could you start on Monday the 24th?",
+            False,
+            "2025-03-24",
+            "event",
+        ),
+        (
+            "Your start date would be April 7, and we'd love to have an answer by Thursday.",
+            False,
+            "2025-03-13",
+            "deadline",
+        ),
+        (
+            "Start date: 1 May. Please give us your answer until Wednesday.",
+            False,
+            "2025-03-12",
+            "deadline",
+        ),
+        (
+            "Could you fill out the questionnaire before our call on Friday?",
+            False,
+            "2025-03-14",
+            "deadline",
+        ),
+        ("Dana will reach out by Thursday to set things up.", False, "2025-03-13", "hear_by"),
+        (
+            "Sorry for the Sunday message. Please come in Wednesday at 9 for the skills test.",
+            False,
+            "2025-03-12T09:00",
+            "event",
+        ),
+        # options of a deadline or a hear-back date: the last one counts
+        ("Could you send the forms tonight or tomorrow morning?", False, "2025-03-11", "deadline"),
+        ("You'll hear from me Thursday or Friday at the latest.", True, "2025-03-14", "hear_by"),
+        # the same day told again with its time
+        (
+            "Reminder: your interview is tomorrow, Tuesday at 3:30 PM.",
+            False,
+            "2025-03-11T15:30",
+            "event",
+        ),
+        # a cue after the date counts only in the date's clause
+        (
+            "Please send your references today, so we can book the panel tomorrow.",
+            False,
+            "2025-03-10",
+            "deadline",
+        ),
+        (
+            "They'd ideally like an answer by Friday, but give me a call tonight if you like.",
+            False,
+            "2025-03-14",
+            "deadline",
+        ),
+        # an explicit "by" date is the hear-back date
+        (
+            "The panel finishes its reviews on Friday and the results will be sent no later than "
+            "the 21st.",
+            True,
+            "2025-03-21",
+            "hear_by",
+        ),
+        ("Results come after the Diwali holidays, by November 20.", True, "2025-11-20", "hear_by"),
+        # durations anchored to now
+        (
+            "Background checks typically take 3-5 business days, and we will contact you with the "
+            "outcome.",
+            True,
+            "2025-03-17",
+            "hear_by",
+        ),
+        ("You have 5 days to submit the exercise.", False, "2025-03-15", "deadline"),
+        ("Reminder: 12 hours left to finish your test.", False, "2025-03-10T21:00", "deadline"),
+        (
+            "I'll email the task now and you've got 48 hours to send it back.",
+            False,
+            "2025-03-12T09:00",
+            "deadline",
+        ),
+        ("Your offer is in the portal. Deadline: 3/14.", False, "2025-03-14", "deadline"),
+        ("Great to have you on the crew, start 4/1!", False, "2025-04-01", "event"),
+        # more cue words
+        (
+            "Verbal offer agreed. Written offer to follow by Thursday.",
+            False,
+            "2025-03-13",
+            "hear_by",
+        ),
+        ("I'll personally call you on Friday with the decision.", True, "2025-03-14", "hear_by"),
+        (
+            "I'm sending your CV over today, and you'll know by Friday.",
+            True,
+            "2025-03-14",
+            "hear_by",
+        ),
+        ("Take your time, but ideally get back to us in a week.", False, "2025-03-17", "deadline"),
+        ("Could you call me back today or tomorrow?", False, "2025-03-11", "deadline"),
+        (
+            "Would Thursday at 4 work? I'll send an invite tonight.",
+            False,
+            "2025-03-13T16:00",
+            "event",
+        ),
+        ("Would a start on 7 April work for you?", False, "2025-04-07", "event"),
+        (
+            "Your onboarding starts at 9am on 7 April. I'll send the checklist this week.",
+            False,
+            "2025-04-07T09:00",
+            "event",
+        ),
+        (
+            "Please fill in the form and bring it to the assessment day on 3/20.",
+            False,
+            "2025-03-20",
+            "event",
+        ),
+        # "by" beats a "before" that only tells the purpose
+        (
+            "Can you confirm by 3/14? We'd like to sort the paperwork before the team meeting on "
+            "3/20.",
+            False,
+            "2025-03-14",
+            "deadline",
+        ),
+    ],
+)
+def test_key_date_fixes_from_the_train_split(
+    text: str, hear_back: bool, value: str, kind: str
+) -> None:
+    kd = key_date(text, MON, hear_back=hear_back)
+    assert kd is not None, text
+    assert (kd.value, kd.kind) == (value, kind), text
+
+
+def test_a_holiday_followed_by_holidays_or_a_break_is_a_vague_period() -> None:
+    found = find_dates("We will decide after the Diwali holidays.", MON)
+    assert [(m.text, m.kind) for m in found] == [("Diwali", "vague")]
+    found = find_dates("The office closes over the Christmas break.", MON)
+    assert [(m.text, m.kind) for m in found] == [("Christmas", "vague")]

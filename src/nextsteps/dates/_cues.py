@@ -49,6 +49,8 @@ class Sentences:
         return lo, hi
 
 
+#: A cue after a date counts only in the date's own clause.
+_AFTER_BREAK = re.compile(r"[,;:—–(]|\s-\s|\s(?:but|so|if)\s")
 #: How much farther a hear-back cue after the expression counts than one before it.
 AFTER_PENALTY = 15
 
@@ -81,6 +83,8 @@ def _nearest_cue(sentences: Sentences, start: int, end: int) -> tuple[str, int] 
             after = m.start() >= end
             if after and role == "deadline":
                 continue  # one acts before a date: "submit ... by Thursday"
+            if after and _AFTER_BREAK.search(sentences.lower, end, m.start()):
+                continue  # "send it today, so we can slot you in": another clause's cue
             distance = (
                 m.start() - end + AFTER_PENALTY * (role == "hear_by") if after else start - m.end()
             )

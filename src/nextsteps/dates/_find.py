@@ -20,24 +20,29 @@ _HOUR_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 # "2", "2pm", "10:30am", "9.30" (UK), "14h" (24-hour clock, "h" for hours), "2-3pm",
 # "11:00am - 11:30am", "11 o'clock", "eleven" (only after "at"), "noon".
 _TIME = (
-    rf"(?:(?P<h>[01]?\d|2[0-3])(?:[:.h](?P<mi>[0-5]\d)|(?P<hh>h))?(?:\s*(?P<ap>{_AP}))?"
+    r"(?:(?P<noon>(?i:(?:12\s+)?noon|midday))|"
+    rf"(?P<h>[01]?\d|2[0-3])(?:[:.h](?P<mi>[0-5]\d)|(?P<hh>h))?(?:\s*(?P<ap>{_AP}))?"
     rf"(?:\s*(?:-|–|to)\s*(?P<h2>[01]?\d|2[0-3])(?:[:.][0-5]\d)?(?:\s*(?P<ap2>{_AP}))?)?"
     r"(?:\s*(?P<oc>o['’]clock))?(?![\w/]|:\d|\.\d)"
     rf"|(?P<hw>(?i:{_HOUR_WORDS}))(?:\s*(?P<ocw>o['’]clock))?(?![\w-])(?!\s+(?i:of|to|or|and|days?|weeks?|hours?|more)\b)"
-    r"|(?P<noon>(?i:noon|midday)))"
+    r")"
     rf"(?:\s+\(?(?P<tz>{_TZ})\)?(?![\w)]))?"
 )
+# Between a day and its time: blanks, a comma, and the dots, bars and emoji of calendar invites
+# ("Tuesday Oct 14, 2025 ⋅ 2pm", "Friday, 13 January 2023\n🕚 11:30").
+_SEP = r"[\s,·•|\u2190-\u2bff\U0001F300-\U0001FAFF\uFE0F]*"
 # After a day: "Wednesday at 2", "Monday morning, 11 o'clock", "December 4 (Thu), 13:30",
 # "Date: Thursday 14 March\nTime: 11:00am" (a labelled time on the next line).
 _TIME_AFTER = re.compile(
     r"(?:\s+(?P<part>(?i:morning|afternoon|evening|night|arvo)))?"
-    r"\s*,?\s*(?:(?i:(?:report|start|event)?\s*time)\s*:\s*)?"
+    rf"{_SEP}(?:(?i:(?:report|start|event)?\s*time)\s*:\s*)?"
     rf"(?:(?P<at>(?i:at|@|from|around|by))\s+)?{_TIME}"
 )
 # Before a day: "at 2pm on Thursday", "by 5 tomorrow" (the preposition stays outside the span).
 _TIME_BEFORE = re.compile(
     rf"(?:(?P<at>(?i:at|@))\s+|(?<!\w)(?P<by>(?i:by|before|until|till))\s+)?(?P<t>{_TIME})"
-    r"\s*,?\s+(?:(?i:on)\s+)?$"
+    # "09:30am - 10:00am (Central Time - US & Canada) on Monday, March 3"
+    r"(?:\s*\([^()\n]{2,40}\))?\s*,?\s+(?:(?i:on)\s+)?$"
 )
 # "Friday at 10 in the morning": the part of day after a time belongs to it.
 _PART_AFTER = re.compile(r"\s*,?\s*(?i:in\s+the\s+(?P<part>morning|afternoon|evening))(?!\w)")
@@ -187,7 +192,7 @@ def attach_times(kept: list[Cand], ctx: Ctx) -> None:
                 c.end = part.end()
             continue
         floor = kept[i - 1].end if i else 0
-        head = text[max(floor, c.start - 40) : c.start]
+        head = text[max(floor, c.start - 80) : c.start]
         before = _TIME_BEFORE.search(head)
         if before and (before["by"] or _is_time(before)):
             c.value, c.has_time = _combine(c, before, c.pm_hint), True

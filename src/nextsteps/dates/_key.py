@@ -22,6 +22,7 @@ _HEAR_BACK_RANK = {"hear_by": 0, "deadline": 1, "uncued": 2, "event": 3}
 #: "by"/"within" a date is something to do by then, whatever the nearest cue; "until"
 #: is often just an absence ("travelling until the 20th"), so it does not count here.
 _ACT_BY = frozenset({"by", "before", "within"})
+_LEFT = re.compile(r"\s+(?i:left|remaining)\s+(?i:to|for|before|until)\b")
 #: An event cue farther than this does not make the date an event ("the first option").
 _EVENT_REACH = 15
 
@@ -48,11 +49,47 @@ def _role(m: DateMention, sentences: Sentences) -> tuple[str, int]:
     role, distance = nearest_cue(sentences, m.start, m.end) or ("uncued", 0)
     if role in ("uncued", "event") and _past_in_clause(m, sentences):
         return "past", 0
+    if role in ("uncued", "event") and _LEFT.match(sentences.text, m.end):
+        return "deadline", 0  # "24 hours left to finish"
     if m.mod in _ACT_BY and role in ("uncued", "event"):
-        return "deadline", 0
+        return "deadline", distance if role == "event" and m.mod == "before" else 0
+    if m.mod in _ACT_BY and role == "hear_by":
+        return "hear_by", max(0, distance - 10)  # "results will be issued no later than the 17th"
     if role == "event":
         return ("event", 0) if distance <= _EVENT_REACH else ("uncued", 0)
     return role, distance
+
+
+#: "tonight or tomorrow morning", "Monday or Tuesday at the latest", "Mon/Tue".
+_OR = re.compile(r"\s*,?\s*(?i:or)\s+(?:(?i:on|by)\s+)?|\s*/\s*")
+
+
+def _last_option(text: str, m: DateMention, mentions: list[DateMention]) -> DateMention:
+    """One hears back or acts by the last of several options: the latest date counts."""
+    i = mentions.index(m)
+    while i + 1 < len(mentions):
+        n = mentions[i + 1]
+        if n.value is None or not _OR.fullmatch(text, mentions[i].end, n.start):
+            break
+        i += 1
+    last = mentions[i]
+    if last is m or _end(last.value) < _end(m.value):  # type: ignore[arg-type]
+        return m
+    return last
+
+
+def _with_time(m: DateMention, role: str, usable: list[tuple[str, DateMention]]) -> DateMention:
+    """ "tomorrow, Wednesday at 9:30": the same day told again with its time gives the time."""
+    if not isinstance(m.value, str) or len(m.value) != 10:
+        return m
+    for r, o in usable:
+        if r == role and isinstance(o.value, str) and o.value[:10] == m.value and len(o.value) > 10:
+            return o
+    return m
+
+
+def _end(value: str | dict[str, str]) -> str:
+    return value if isinstance(value, str) else value["end"]
 
 
 def _pick(value: str | dict[str, str], role: str) -> str:
@@ -66,13 +103,16 @@ def choose_key_date(
     text: str, sent_at: datetime, mentions: list[DateMention], *, hear_back: bool = False
 ) -> KeyDate | None:
     """Rank the usable mentions: definite first, then deadline > event > hear_by, then first
-    (hear_by first when `hear_back`)."""
+    (hear_by first when `hear_back`). A hear-back or act-by date with "or" options takes the
+    last ("Thursday or Friday at the latest"); a date told again with its clock time
+    ("tomorrow, Tuesday at 3:30") takes the time."""
     ranks = _HEAR_BACK_RANK if hear_back else _RANK
     quote = _QUOTE_START.search(text)
     cutoff = quote.start() if quote else len(text)
     sent_day = sent_at.date().isoformat()
     sentences = Sentences.of(text)
     best: tuple[tuple[bool, int, int, int], str, DateMention] | None = None
+    usable: list[tuple[str, DateMention]] = []
     for m in mentions:
         if m.start >= cutoff or m.value is None:
             continue
@@ -82,12 +122,16 @@ def choose_key_date(
             continue
         if sent_at.hour >= _OVER_AFTER.get(m.text.lower(), 24):
             continue
+        usable.append((role, m))
         rank = (m.kind == "vague", ranks[role], distance, m.start)
         if best is None or rank < best[0]:
             best = (rank, role, m)
     if best is None:
         return None
     _, role, m = best
+    if role in ("hear_by", "deadline") or hear_back:
+        m = _last_option(text, m, mentions)
+    m = _with_time(m, role, usable)
     role = "hear_by" if hear_back else "event" if role == "uncued" else role
     kind: KeyDateKind = role  # type: ignore[assignment]
     return KeyDate(value=_pick(m.value, role), kind=kind, mention=m)  # type: ignore[arg-type]

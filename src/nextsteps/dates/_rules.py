@@ -171,7 +171,10 @@ def r_month_day(m: re.Match[str], c: Ctx) -> Cand | None:
 
 
 _AT_TIME = re.compile(r"\s*,?\s*(?i:at|@)\s+\d")
-_NUMERIC_CONTEXT = r"on|by|before|until|till|through|from|after|starting|due|dated|for|of|and|or"
+_NUMERIC_CONTEXT = (
+    r"on|by|before|until|till|through|from|after|start|starts|starting|due|dated|deadline:?|date:?"
+    r"|for|of|and|or"
+)
 
 
 def r_numeric(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -416,7 +419,14 @@ def r_holiday(m: re.Match[str], c: Ctx) -> Cand | None:
     if c.country and cal.has_holiday(c.country, name, c.today.year):
         country = c.country
     d = cal.holiday_on_or_after(c.today, name, country)
-    return Cand(m.start(), m.end(), d, vague=d is None)
+    # "after the Diwali holidays", "before the Easter break": a period around the day.
+    period = _HOLIDAY_PERIOD.match(c.text, m.end()) is not None
+    return Cand(m.start(), m.end(), d, vague=d is None or period)
+
+
+_HOLIDAY_PERIOD = re.compile(
+    r"[’']?s?\s+(?i:holidays|break|vacation|season|period|festivities|long\s+weekend|weekend)(?!\w)"
+)
 
 
 def r_fixed_day(m: re.Match[str], c: Ctx) -> Cand | None:
@@ -455,6 +465,8 @@ def _after(c: Ctx, n: int, unit: str) -> Point:
 
 _ANCHOR_BEFORE = (
     r"(?:valid|open|good)\s+for|in\s+(?:about|around|roughly|approximately)|(?:please\s+)?allow"
+    # "you have 5 days to submit", "screenings typically take 3-5 business days"
+    r"|(?:you|u)(?:'ll|’ll|\s+will|'ve|’ve)?\s+(?:have|get|got)|(?:typically|usually|normally|generally|should|will)\s+takes?"
 )
 
 
@@ -463,7 +475,14 @@ def r_duration(m: re.Match[str], c: Ctx) -> Cand | None:
     lead = (m["lead"] or "").lower()
     mod = c.mod_before(m.start())
     # A duration is a date only when anchored to now (notice periods, probation are not).
-    anchored = lead or mod in ("in", "within", "by") or m["fromnow"] or m["ofnow"] or m["afterthat"]
+    anchored = (
+        lead
+        or mod in ("in", "within", "by")
+        or m["fromnow"]
+        or m["ofnow"]
+        or m["afterthat"]
+        or m["left"] is not None
+    )
     if not (anchored or c.word_before(m.start(), _ANCHOR_BEFORE)):
         return None
     if not (m["n"] or lead):
@@ -653,6 +672,8 @@ def rules() -> tuple[Rule, ...]:
             rf"(?:\s*\(\d{{1,3}}\))?(?:\s*(?:-|–|(?i:to|or))\s*(?P<n2>{num}))?[\s-]+)?"
             rf"(?P<unit>(?i:{unit}))(?!\w)(?:(?:'s|')?\s+(?i:time))?"
             r"(?P<fromnow>\s+(?i:from\s+(?:now|today)))?"
+            # "24 hours left to finish": counted from now.
+            r"(?P<left>(?=\s+(?i:left|remaining)\s+(?i:to|for|before|until)\b))?"
             # "within 48 hours of this email", "within 7 days of today": counted from now.
             r"(?P<ofnow>\s+(?i:(?:of|from)\s+(?:today|(?:the\s+)?(?:date\s+of\s+|receipt\s+of\s+|"
             r"receiving\s+)?(?:this|my|our)\s+(?:e-?mail|mail|message|notice|notification|"
