@@ -356,7 +356,7 @@ def test_the_envelope_shortcut_gives_what_policy_default_gives(sender: str, subj
     def slow(name: str, value: str) -> str:
         try:
             return str(policy.default.header_fetch_parse(name, value) or "").strip()
-        except (ValueError, TypeError, IndexError):
+        except Exception:
             return ""
 
     assert inbox._as_interpret("From", sender) == slow("From", sender)

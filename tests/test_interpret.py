@@ -134,3 +134,13 @@ def test_a_raw_email_pasted_as_text_keeps_its_characters(charset):
     result = interpret(PASTED.format(charset=charset))
     assert result.text.startswith("Renée has accepted this invitation.")
     assert "2024 ⋅ 4pm – 4:45pm" in result.text
+
+
+def test_a_from_header_the_stdlib_cannot_parse_is_dropped_not_fatal():
+    # policy.default raises AttributeError on this group syntax; the message is still read.
+    raw = (
+        "From: :;0\nSubject: Second interview\nDate: Mon, 13 Oct 2025 09:00:00 +0000\n\n"
+        "We'd like to invite you to a second interview. Are you free Thursday at 2pm?"
+    )
+    result = interpret(raw)
+    assert result.sender == "" and result.label == "immediate_next_steps"

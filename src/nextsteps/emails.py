@@ -63,7 +63,9 @@ def parse_email(raw: bytes | str) -> ParsedEmail:
 def _header(msg: EmailMessage, name: str) -> str:
     try:
         return str(msg.get(name, "") or "").strip()
-    except (ValueError, TypeError, IndexError):  # malformed header: keep going without it
+    # A malformed header: keep going without it. The stdlib's header parser raises assorted
+    # errors on bad input (ValueError, IndexError, AttributeError on From: ':;0', ...).
+    except Exception:
         return ""
 
 

@@ -598,7 +598,7 @@ def _as_interpret(name: str, value: str) -> str:
         return value
     try:
         return str(policy.default.header_fetch_parse(name, value) or "").strip()
-    except (ValueError, TypeError, IndexError):  # as emails._header: keep going without it
+    except Exception:  # as emails._header: keep going without it
         return ""
 
 
