@@ -130,3 +130,26 @@ def test_training_is_deterministic(small):
     first = fit_linear(fields[:200], labels[:200], ModelConfig(cues=0.1, dates=0.1))
     second = fit_linear(fields[:200], labels[:200], ModelConfig(cues=0.1, dates=0.1))
     np.testing.assert_array_equal(first.coef, second.coef)
+
+
+def test_calibration_folds_keep_each_writer_whole_and_balance_the_folds():
+    from collections import Counter
+
+    from nextsteps.training import writer_folds
+
+    groups = [f"w{w}-{i:03d}" for w in range(1, 9) for i in range(40 + 10 * w)]
+    groups += ["mine.csv:1", "mine.csv:2"]  # the user's own examples belong to no writer
+    folds = writer_folds(groups, 5)
+    by_writer: dict[str, set[int]] = {}
+    for g, k in zip(groups, folds, strict=True):
+        by_writer.setdefault(g.split("-")[0], set()).add(int(k))
+    assert all(len(ks) == 1 for w, ks in by_writer.items() if w.startswith("w"))
+    sizes = Counter(folds.tolist())
+    assert len(sizes) == 5 and max(sizes.values()) <= 2 * min(sizes.values())
+
+
+def test_with_fewer_writers_than_folds_calibration_folds_go_by_group():
+    from nextsteps.training import group_folds, writer_folds
+
+    groups = [f"w1-{i:03d}" for i in range(50)] + [f"w2-{i:03d}" for i in range(50)]
+    assert (writer_folds(groups, 5) == group_folds(groups, 5)).all()
