@@ -760,3 +760,20 @@ def test_a_holiday_followed_by_holidays_or_a_break_is_a_vague_period() -> None:
     assert [(m.text, m.kind) for m in found] == [("Diwali", "vague")]
     found = find_dates("The office closes over the Christmas break.", MON)
     assert [(m.text, m.kind) for m in found] == [("Christmas", "vague")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you send me your availability for next week?",
+        "Please share a few windows over the next two weeks that work for you.",
+        "What are your preferred days early next week?",
+    ],
+)
+def test_a_window_the_candidate_is_asked_to_be_free_in_is_no_key_date(text: str) -> None:
+    assert key_date(text, MON) is None
+
+
+def test_a_day_offered_for_an_interview_is_still_the_key_date() -> None:
+    kd = key_date("Is your availability good for next Tuesday at 2pm, for the panel?", MON)
+    assert (kd.value, kd.kind) == ("2025-03-18T14:00", "event")

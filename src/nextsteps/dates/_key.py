@@ -60,6 +60,22 @@ def _role(m: DateMention, sentences: Sentences) -> tuple[str, int]:
     return role, distance
 
 
+# "Could you send me your availability next week?": the window says when the candidate is asked
+# to be free, not a date to hear back, act or attend by; the corpus writers give no key date.
+_AVAILABILITY = re.compile(
+    r"(?<!\w)(?:availability|available\s+(?:times|slots|days)|preferred\s+(?:day|time)s?"
+    r"|(?:best|good)\s+(?:days?|times?)|windows?|slots?|times?\s+that\s+(?:work|suit))(?!\w)"
+)
+
+
+def _availability_window(m: DateMention, sentences: Sentences) -> bool:
+    """A window (not a day) after an availability word in its own sentence."""
+    if not isinstance(m.value, dict):
+        return False
+    lo, _ = sentences.around(m.start, m.end)
+    return _AVAILABILITY.search(sentences.lower, lo, m.start) is not None
+
+
 #: "tonight or tomorrow morning", "Monday or Tuesday at the latest", "Mon/Tue".
 _OR = re.compile(r"\s*,?\s*(?i:or)\s+(?:(?i:on|by)\s+)?|\s*/\s*")
 
@@ -121,6 +137,8 @@ def choose_key_date(
         if role == "past" or end[:10] < sent_day:
             continue
         if sent_at.hour >= _OVER_AFTER.get(m.text.lower(), 24):
+            continue
+        if _availability_window(m, sentences):
             continue
         usable.append((role, m))
         rank = (m.kind == "vague", ranks[role], distance, m.start)
