@@ -291,7 +291,7 @@ def bench_training(plain: dict[str, float]) -> list[Line]:
         seconds = time.perf_counter() - start
     return [
         Line(f"training: `nextsteps train` on the {plain['n_train']:.0f}-message train split "
-             "(5 grouped CV folds, final fit, calibration)",
+             "(5 writer-grouped folds, final fit, calibration)",
              f"{seconds:.1f} s",
              f"plain scikit-learn TF-IDF (words + characters) + logistic regression, "
              f"one fit: {plain['fit_s']:.1f} s"),
