@@ -125,7 +125,7 @@ def n(value: float, digits: int = 0) -> str:
 
 
 def bench_dates() -> list[Line]:
-    bench = import_script("bench_dates")  # puts src/ and tests/ on sys.path, as it does when run
+    bench = import_script("bench_dates")
     rows = bench.load_gold()
     short = [
         (r["text"], dt.datetime.fromisoformat(r["sent_at"])) for r in rows if len(r["text"]) < 200

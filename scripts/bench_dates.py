@@ -8,18 +8,20 @@ the gold spans each tool found). dateparser is compared only when it is installe
 from __future__ import annotations
 
 import json
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
+from nextsteps.dates import find_dates
+from nextsteps.dates.gold import read_gold, score_gold
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests"))
+GOLD = ROOT / "tests" / "data" / "dates_gold.jsonl"
 
-from test_dates import load_gold, score_gold  # noqa: E402
 
-from nextsteps.dates import find_dates  # noqa: E402
+def load_gold() -> list[dict]:
+    return read_gold(GOLD)
+
 
 SIGNATURE = (
     "\n\nBest regards,\nDana Whitfield\nSenior Technical Recruiter | Example Corp\n"

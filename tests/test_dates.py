@@ -17,41 +17,13 @@ from hypothesis import strategies as st
 
 import nextsteps.dates
 from nextsteps.dates import find_dates, key_date
+from nextsteps.dates.gold import read_gold, score_gold
 
 GOLD = Path(__file__).parent / "data" / "dates_gold.jsonl"
 
 
 def load_gold() -> list[dict]:
-    return [json.loads(line) for line in GOLD.read_text("utf-8").splitlines() if line.strip()]
-
-
-def score_gold(rows: list[dict]) -> dict[str, float]:
-    """Span P/R/F1 (exact offsets), value accuracy on matched spans, key-date accuracy, traps."""
-    tp = fp = fn = values_ok = keys_ok = trap_fp = 0
-    for row in rows:
-        sent = datetime.fromisoformat(row["sent_at"])
-        found = find_dates(row["text"], sent, country=row.get("country"))
-        got = {(m.start, m.end): m.to_dict() for m in found}
-        want = {(e["start"], e["end"]): e for e in row["expected"]}
-        hits = got.keys() & want.keys()
-        tp, fp, fn = tp + len(hits), fp + len(got.keys() - hits), fn + len(want.keys() - hits)
-        values_ok += sum(got[k]["value"] == want[k]["value"] for k in hits)
-        trap_fp += bool(not row["expected"] and found)
-        kd = key_date(row["text"], sent, mentions=found)
-        expected_key = row["key_date"]
-        keys_ok += (kd is None and expected_key is None) or (
-            kd is not None and expected_key == {"value": kd.value, "kind": kd.kind}
-        )
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": 2 * precision * recall / max(precision + recall, 1e-9),
-        "value_accuracy": values_ok / max(tp, 1),
-        "key_accuracy": keys_ok / len(rows),
-        "trap_messages_with_fp": trap_fp,
-        "expressions": tp + fn,
-    }
+    return read_gold(GOLD)
 
 
 @pytest.fixture(scope="module")
