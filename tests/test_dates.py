@@ -749,3 +749,19 @@ def test_a_window_the_candidate_is_asked_to_be_free_in_is_no_key_date(text: str)
 def test_a_day_offered_for_an_interview_is_still_the_key_date() -> None:
     kd = key_date("Is your availability good for next Tuesday at 2pm, for the panel?", MON)
     assert (kd.value, kd.kind) == ("2025-03-18T14:00", "event")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("can u come in thurs at 2?", "2025-03-13T14:00"),
+        ("need ur answer by fri pls", "2025-03-14"),
+        ("trial shift weds 10am?", "2025-03-12T10:00"),
+    ],
+)
+def test_lower_case_weekday_abbreviations_of_chat_are_read(text: str, value: str) -> None:
+    assert [m.value for m in find_dates(text, MON)] == [value]
+
+
+def test_lower_case_words_that_are_also_weekday_abbreviations_stay_words() -> None:
+    assert find_dates("I sat the exam and the sun was out; we wed in may", MON) == []
